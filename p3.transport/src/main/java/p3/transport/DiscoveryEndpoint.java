@@ -1,0 +1,32 @@
+package p3.transport;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** One peer's discovery sockets: it asks cells, and answers for the cells it serves. */
+@ProviderType
+public interface DiscoveryEndpoint extends AutoCloseable {
+
+    /** Where this endpoint receives replies and unicast requests (what others list as a seed). */
+    InetSocketAddress unicastAddress();
+
+    /**
+     * Answers requests to {@code cellId} from now on, until the returned handle is closed.
+     *
+     * @throws TransportException when the cell's multicast socket cannot be opened
+     */
+    AutoCloseable serve(String cellId, DiscoveryHandler handler) throws TransportException;
+
+    /**
+     * Sends a request to a cell and gathers replies until {@code maxReplies} have come or the
+     * timeout passes. The stage fails with a {@link DiscoveryTimeoutException} when none came.
+     */
+    CompletionStage<List<DiscoveryReply>> request(String cellId, byte[] payload, Duration timeout, int maxReplies);
+
+    @Override
+    void close();
+}

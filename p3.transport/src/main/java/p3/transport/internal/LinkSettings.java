@@ -1,0 +1,57 @@
+package p3.transport.internal;
+
+/**
+ * The settings of the link transport, checked once: a bad value names its property.
+ *
+ * @param ioThreads        event loop threads shared by all links of the runtime
+ * @param tcpNoDelay       true disables Nagle's algorithm
+ * @param maxFrameLength   largest frame accepted, header included, in bytes
+ * @param lowWaterMark     outbound bytes under which a full link accepts frames again
+ * @param highWaterMark    outbound bytes over which a link refuses frames
+ * @param connectTimeoutMs how long a connection and its HELLO exchange may take
+ * @param heartbeatMs      a link idle for this long sends a heartbeat
+ * @param idleTimeoutMs    a link that received nothing for this long is dead
+ */
+public record LinkSettings(int ioThreads, boolean tcpNoDelay, int maxFrameLength, int lowWaterMark,
+        int highWaterMark, int connectTimeoutMs, int heartbeatMs, int idleTimeoutMs) {
+
+    public LinkSettings {
+        positive("ioThreads", ioThreads);
+        if (maxFrameLength < WireFormat.MIN_HEADER + 4 * 255) {
+            throw new IllegalArgumentException("maxFrameLength must hold at least a full header ("
+                    + (WireFormat.MIN_HEADER + 4 * 255) + " bytes): " + maxFrameLength);
+        }
+        positive("writeBufferLowWaterMark", lowWaterMark);
+        if (highWaterMark <= lowWaterMark) {
+            throw new IllegalArgumentException("writeBufferHighWaterMark (" + highWaterMark
+                    + ") must be larger than writeBufferLowWaterMark (" + lowWaterMark + ")");
+        }
+        positive("connectTimeoutMs", connectTimeoutMs);
+        positive("heartbeatMs", heartbeatMs);
+        if (idleTimeoutMs <= heartbeatMs) {
+            throw new IllegalArgumentException(
+                    "idleTimeoutMs (" + idleTimeoutMs + ") must be larger than heartbeatMs (" + heartbeatMs + ")");
+        }
+    }
+
+    /** Defaults for a LAN: Nagle off, 1 MiB frames, 1 MiB of outbound buffer per link. */
+    public static LinkSettings defaults() {
+        return new LinkSettings(2, true, 1 << 20, 256 << 10, 1 << 20, 2000, 250, 1500);
+    }
+
+    public LinkSettings withTcpNoDelay(boolean on) {
+        return new LinkSettings(ioThreads, on, maxFrameLength, lowWaterMark, highWaterMark, connectTimeoutMs,
+                heartbeatMs, idleTimeoutMs);
+    }
+
+    public LinkSettings withWaterMarks(int low, int high) {
+        return new LinkSettings(ioThreads, tcpNoDelay, maxFrameLength, low, high, connectTimeoutMs, heartbeatMs,
+                idleTimeoutMs);
+    }
+
+    static void positive(String property, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(property + " must be positive: " + value);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package p3.transport.internal;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import p3.transport.CloseReason;
+import p3.transport.Frame;
+import p3.transport.FrameType;
+import p3.transport.Link;
+import p3.transport.LinkHandler;
+import p3.transport.Rejection;
+import p3.transport.TrafficClass;
+import p3.transport.TransportException;
+
+/**
+ * One link: the last handler of a connection's pipeline and the {@link Link} that callers hold.
+ * Not sharable. The connecting side says HELLO first (its peer and the link's class); the accepting
+ * side answers HELLO with its own peer; only then is the link open. Anything but HELLO before
+ * that is a protocol error.
+ */
+final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
+
+    private static final System.Logger LOG = System.getLogger(NettyLink.class.getName());
+    private static final byte[] NONE = new byte[0];
+
+    private final Channel channel;
+    private final String localPeer;
+    private final LinkHandler handler;
+    private final Counters counters;
+    private final boolean connecting;
+    /** Completes when the link is open; fails when it closes before. */
+    final CompletableFuture<Link> opened = new CompletableFuture<>();
+
+    private volatile TrafficClass trafficClass;
+    private volatile String remotePeer = "";
+    private volatile CloseReason closeReason;
+    private boolean open; // event loop only
+
+    NettyLink(Channel channel, String localPeer, TrafficClass trafficClass, LinkHandler handler, Counters counters,
+            boolean connecting) {
+        this.channel = channel;
+        this.localPeer = localPeer;
+        this.trafficClass = trafficClass;
+        this.handler = handler;
+        this.counters = counters;
+        this.connecting = connecting;
+    }
+
+    @Override
+    public String remotePeer() {
+        return remotePeer;
+    }
+
+    @Override
+    public TrafficClass trafficClass() {
+        return trafficClass;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) channel.remoteAddress();
+    }
+
+    @Override
+    public boolean send(Frame frame) {
+        if (!channel.isWritable()) { // false when closed, too
+            counters.framesRefused.increment();
+            return false;
+        }
+        channel.writeAndFlush(frame, channel.voidPromise());
+        return true;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    @Override
+    public void close() {
+        closeWith(CloseReason.CLOSED, false);
+    }
+
+    @Override
+    public void abort() {
+        closeWith(CloseReason.ABORTED, true);
+    }
+
+    /** The first reason given wins; an abrupt close resets the connection instead of a FIN. */
+    void closeWith(CloseReason reason, boolean reset) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+        if (reset && channel.isOpen()) {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        channel.close();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (connecting) {
+            ctx.writeAndFlush(hello(), ctx.voidPromise());
+        }
+        ctx.fireChannelActive();
+    }
+
+    private Frame hello() {
+        return new Frame(FrameType.HELLO, trafficClass, 0, localPeer, "", "", "", 0, System.nanoTime(), NONE);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Frame frame = (Frame) msg;
+        if (!open) {
+            if (frame.type() != FrameType.HELLO) {
+                reject(Rejection.NO_HELLO, frame.type() + " before HELLO");
+                return;
+            }
+            open = true;
+            remotePeer = frame.sourcePeer();
+            if (!connecting) {
+                trafficClass = frame.trafficClass();
+                ctx.writeAndFlush(hello(), ctx.voidPromise());
+            }
+            counters.linksOpened.increment();
+            guard("onOpen", () -> handler.onOpen(this));
+            opened.complete(this);
+            return;
+        }
+        if (frame.type() == FrameType.HELLO || frame.type() == FrameType.HEARTBEAT) {
+            return;
+        }
+        try {
+            handler.onFrame(this, frame);
+        } catch (RuntimeException e) {
+            // a faulty handler costs its frame, never the link
+            LOG.log(Level.WARNING, () -> localPeer + ": link handler failed on " + frame, e);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent idle) {
+            if (idle.state() == IdleState.READER_IDLE) {
+                LOG.log(Level.INFO, "{0}: link {1} to {2} idle, closing", localPeer, trafficClass, describe());
+                closeWith(CloseReason.IDLE, true);
+            } else if (idle.state() == IdleState.WRITER_IDLE && open) {
+                ctx.writeAndFlush(new Frame(FrameType.HEARTBEAT, trafficClass, 0, "", "", "", "", 0, 0, NONE),
+                        ctx.voidPromise());
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof RejectedFrameException rejected) {
+            reject(rejected.reason, rejected.getMessage());
+        } else if (cause instanceof IOException) {
+            LOG.log(Level.DEBUG, "{0}: link {1} to {2} failed: {3}", localPeer, trafficClass, describe(), cause);
+            closeWith(CloseReason.RESET, true);
+        } else {
+            LOG.log(Level.WARNING, () -> localPeer + ": link " + trafficClass + " to " + describe() + " failed", cause);
+            closeWith(CloseReason.RESET, true);
+        }
+    }
+
+    private void reject(Rejection reason, String detail) {
+        if (closeReason != null) {
+            return; // the rest of a connection already refused
+        }
+        counters.reject(reason);
+        LOG.log(Level.WARNING, "{0}: closing connection from {1}: {2}", localPeer, describe(), detail);
+        closeWith(CloseReason.PROTOCOL_ERROR, true);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        CloseReason reason = closeReason != null ? closeReason : CloseReason.REMOTE_CLOSED;
+        if (open) {
+            counters.linksClosed.increment();
+            guard("onClose", () -> handler.onClose(this, reason));
+        } else {
+            opened.completeExceptionally(new TransportException(
+                    "link " + trafficClass + " to " + channel.remoteAddress() + " closed before HELLO: " + reason));
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void guard(String what, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, () -> localPeer + ": link handler failed in " + what, e);
+        }
+    }
+
+    private String describe() {
+        return (remotePeer.isEmpty() ? "" : remotePeer + " ") + channel.remoteAddress();
+    }
+
+    @Override
+    public String toString() {
+        return "Link[" + localPeer + " -> " + describe() + ", " + trafficClass + "]";
+    }
+}

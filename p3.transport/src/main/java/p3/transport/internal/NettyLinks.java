@@ -1,0 +1,217 @@
+package p3.transport.internal;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import p3.transport.LinkHandler;
+import p3.transport.LinkServer;
+import p3.transport.Links;
+import p3.transport.TrafficClass;
+import p3.transport.TransportException;
+import p3.transport.TransportStats;
+import p3.transport.Link;
+
+/** Links over Netty TCP, on one set of event loops shared by every link of the runtime. */
+@Component(service = Links.class, configurationPid = NettyLinks.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = NettyLinks.Config.class)
+public final class NettyLinks implements Links {
+
+    public static final String PID = "p3.transport.links";
+
+    @ObjectClassDefinition(name = "P3 links", description = "TCP links between peers, one per traffic class")
+    public @interface Config {
+        @AttributeDefinition(description = "Event loop threads shared by all links of this runtime")
+        int ioThreads() default 2;
+
+        @AttributeDefinition(description = "Disable Nagle's algorithm (true sends every frame at once)")
+        boolean tcpNoDelay() default true;
+
+        @AttributeDefinition(description = "Largest frame accepted, header included, in bytes")
+        int maxFrameLength() default 1 << 20;
+
+        @AttributeDefinition(description = "Outbound bytes under which a full link accepts frames again")
+        int writeBufferLowWaterMark() default 256 << 10;
+
+        @AttributeDefinition(description = "Outbound bytes over which a link refuses frames")
+        int writeBufferHighWaterMark() default 1 << 20;
+
+        @AttributeDefinition(description = "Time a connection and its HELLO exchange may take, in ms")
+        int connectTimeoutMs() default 2000;
+
+        @AttributeDefinition(description = "A link idle for this long sends a heartbeat, in ms")
+        int heartbeatMs() default 250;
+
+        @AttributeDefinition(description = "A link that received nothing for this long is closed as dead, in ms")
+        int idleTimeoutMs() default 1500;
+    }
+
+    private final LinkSettings settings;
+    private final EventLoopGroup loops;
+    private final Counters counters = new Counters();
+
+    @Activate
+    public NettyLinks(Config c) {
+        this(new LinkSettings(c.ioThreads(), c.tcpNoDelay(), c.maxFrameLength(), c.writeBufferLowWaterMark(),
+                c.writeBufferHighWaterMark(), c.connectTimeoutMs(), c.heartbeatMs(), c.idleTimeoutMs()));
+    }
+
+    public NettyLinks(LinkSettings settings) {
+        this.settings = settings;
+        this.loops = new MultiThreadIoEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("p3-link", true),
+                NioIoHandler.newFactory());
+    }
+
+    @Deactivate
+    public void close() {
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    public LinkSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public TransportStats stats() {
+        return counters;
+    }
+
+    @Override
+    public LinkServer listen(InetSocketAddress bind, String localPeer, LinkHandler handler) throws TransportException {
+        ChannelGroup accepted = new DefaultChannelGroup("links of " + localPeer, GlobalEventExecutor.INSTANCE);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(loops)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, settings.tcpNoDelay())
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(settings.lowWaterMark(), settings.highWaterMark()))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        accepted.add(ch);
+                        compose(ch, new NettyLink(ch, localPeer, null, handler, counters, false));
+                    }
+                });
+        ChannelFuture bound = b.bind(bind).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new TransportException(localPeer + ": cannot listen on " + bind + ": " + bound.cause(), bound.cause());
+        }
+        return new NettyLinkServer(bound.channel(), accepted);
+    }
+
+    @Override
+    public CompletionStage<Link> connect(InetSocketAddress remote, String localPeer, TrafficClass trafficClass,
+            LinkHandler handler) {
+        CompletableFuture<Link> result = new CompletableFuture<>();
+        Bootstrap b = new Bootstrap()
+                .group(loops)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, settings.tcpNoDelay())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMs())
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(settings.lowWaterMark(), settings.highWaterMark()))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        NettyLink link = new NettyLink(ch, localPeer, trafficClass, handler, counters, true);
+                        compose(ch, link);
+                        link.opened.whenComplete((l, e) -> {
+                            if (e == null) {
+                                result.complete(l);
+                            } else {
+                                result.completeExceptionally(e);
+                            }
+                        });
+                        // a listener that accepts but never says HELLO must not hang the caller
+                        ch.eventLoop().schedule(() -> {
+                            if (!link.opened.isDone()) {
+                                link.opened.completeExceptionally(new TransportException(localPeer + ": no HELLO from "
+                                        + remote + " within " + settings.connectTimeoutMs() + " ms"));
+                                link.abort();
+                            }
+                        }, settings.connectTimeoutMs(), TimeUnit.MILLISECONDS);
+                    }
+                });
+        b.connect(remote).addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(new TransportException(
+                        localPeer + ": cannot connect " + trafficClass.id() + " link to " + remote + ": " + f.cause(),
+                        f.cause()));
+            }
+        });
+        return result;
+    }
+
+    /** Framing, then codec, then the link, with liveness first so that any input counts as life. */
+    private void compose(Channel ch, NettyLink link) {
+        ch.pipeline().addLast(
+                new IdleStateHandler(settings.idleTimeoutMs(), settings.heartbeatMs(), 0, TimeUnit.MILLISECONDS),
+                new FrameDecoder(settings.maxFrameLength(), counters),
+                new FrameEncoder(counters),
+                link);
+    }
+
+    private static final class NettyLinkServer implements LinkServer {
+        private final Channel server;
+        private final ChannelGroup accepted;
+
+        NettyLinkServer(Channel server, ChannelGroup accepted) {
+            this.server = server;
+            this.accepted = accepted;
+        }
+
+        @Override
+        public InetSocketAddress address() {
+            return (InetSocketAddress) server.localAddress();
+        }
+
+        @Override
+        public void close() {
+            server.close().syncUninterruptibly();
+            for (Channel ch : accepted) {
+                ch.pipeline().get(NettyLink.class).close();
+            }
+        }
+
+        @Override
+        public void abort() {
+            server.close().syncUninterruptibly();
+            for (Channel ch : accepted) {
+                NettyLink link = ch.pipeline().get(NettyLink.class);
+                if (link != null) {
+                    link.abort();
+                } else {
+                    ch.close();
+                }
+            }
+        }
+    }
+}
