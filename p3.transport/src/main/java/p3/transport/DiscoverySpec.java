@@ -22,8 +22,5 @@ public record DiscoverySpec(InetSocketAddress base, int span, boolean multicast,
         if (span < 1 || span > 9) {
             throw new IllegalArgumentException("span must be within 1..9: " + span);
         }
-        if (!multicast && seeds.isEmpty()) {
-            throw new IllegalArgumentException("without multicast, discovery needs at least one seed");
-        }
     }
 }
