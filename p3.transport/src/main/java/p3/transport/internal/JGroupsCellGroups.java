@@ -41,7 +41,7 @@ import p3.transport.TransportException;
  * Cell groups on JGroups, with the protocol stack built in code from the configuration, so that no
  * XML has to be found across bundle class loaders.
  */
-@Component(service = CellGroups.class, configurationPid = JGroupsCellGroups.PID,
+@Component(service = CellGroups.class, immediate = true, configurationPid = JGroupsCellGroups.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = JGroupsCellGroups.Config.class)
 public final class JGroupsCellGroups implements CellGroups {

@@ -40,7 +40,8 @@ import p3.transport.TransportStats;
 import p3.transport.Link;
 
 /** Links over Netty TCP, on one set of event loops shared by every link of the runtime. */
-@Component(service = Links.class, configurationPid = NettyLinks.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(service = Links.class, immediate = true, configurationPid = NettyLinks.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = NettyLinks.Config.class)
 public final class NettyLinks implements Links {
 

@@ -24,7 +24,7 @@ import p3.transport.TransportException;
 import p3.transport.TransportStats;
 
 /** Discovery over UDP datagrams: one event loop for the endpoints of every peer of the runtime. */
-@Component(service = Discovery.class, configurationPid = UdpDiscovery.PID,
+@Component(service = Discovery.class, immediate = true, configurationPid = UdpDiscovery.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = UdpDiscovery.Config.class)
 public final class UdpDiscovery implements Discovery {
