@@ -1,0 +1,40 @@
+package p3.mesh;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** A running peer of the mesh, as the other bundles and the shell see it. */
+@ProviderType
+public interface MeshPeer {
+
+    String id();
+
+    PeerRole role();
+
+    PeerState state();
+
+    /** Its cell, or {@code null} while it has none. */
+    CellId cell();
+
+    /** The peers it is bound to upwards (one parent; every root super-peer for a client). */
+    List<String> parents();
+
+    /** Its links, one line each: direction, peer, class, address. */
+    List<String> links();
+
+    /** The failures it saw, oldest first. */
+    List<FailureRecord> failures();
+
+    /**
+     * The tree as this peer knows it: the whole tree on a root super-peer, its subtree elsewhere.
+     * One line per peer: cell, peer, role, parent.
+     */
+    List<String> tree();
+
+    /** Stops without a goodbye on any link or group: a crash, as the others see it. */
+    void crash();
+
+    /** Leaves with a goodbye: the cell and the parent are told. */
+    void leave();
+}

@@ -1,0 +1,145 @@
+package p3.mesh.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+import p3.mesh.CellId;
+import p3.mesh.PeerIds;
+import p3.mesh.PeerRole;
+import p3.transport.Frame;
+import p3.transport.FrameType;
+import p3.transport.TrafficClass;
+
+/**
+ * Bytes of a {@link Control}: a version byte, the kind, the id, the text, the records, and an
+ * optional frame. Control traffic is rare next to data, so plain data streams do.
+ */
+final class ControlCodec {
+
+    private static final int VERSION = 1;
+    private static final int MAX_RECORDS = 100_000;
+
+    private final int span;
+
+    ControlCodec(int span) {
+        this.span = span;
+    }
+
+    byte[] encode(Control c) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 48 * c.records().size());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            out.writeByte(c.kind().ordinal());
+            out.writeLong(c.id());
+            out.writeUTF(c.text());
+            out.writeInt(c.records().size());
+            for (PeerRecord r : c.records()) {
+                out.writeUTF(r.peer());
+                out.writeByte(r.role().ordinal());
+                out.writeUTF(r.cell() == null ? "" : r.cell().toString());
+                out.writeUTF(r.parent());
+                out.write(r.links().getAddress().getAddress());
+                out.writeShort(r.links().getPort());
+                out.writeLong(r.epoch());
+            }
+            out.writeBoolean(c.frame() != null);
+            if (c.frame() != null) {
+                Frame f = c.frame();
+                out.writeByte(f.type().code());
+                out.writeByte(f.trafficClass().code());
+                out.writeByte(f.flags());
+                out.writeUTF(f.sourcePeer());
+                out.writeUTF(f.sourceCell());
+                out.writeUTF(f.targetPeer());
+                out.writeUTF(f.targetCell());
+                out.writeLong(f.sequence());
+                out.writeLong(f.sendNanos());
+                out.writeInt(f.payload().length);
+                out.write(f.payload());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * @throws MalformedControlException when the bytes are not a control message of this mesh
+     */
+    Control decode(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int version = in.readUnsignedByte();
+            if (version != VERSION) {
+                throw new MalformedControlException("control version " + version);
+            }
+            int kind = in.readUnsignedByte();
+            if (kind >= Control.Kind.values().length) {
+                throw new MalformedControlException("control kind " + kind);
+            }
+            long id = in.readLong();
+            String text = in.readUTF();
+            int count = in.readInt();
+            if (count < 0 || count > MAX_RECORDS) {
+                throw new MalformedControlException("record count " + count);
+            }
+            List<PeerRecord> records = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                String peer = PeerIds.check(in.readUTF());
+                int role = in.readUnsignedByte();
+                if (role >= PeerRole.values().length) {
+                    throw new MalformedControlException("role " + role);
+                }
+                String cell = in.readUTF();
+                String parent = in.readUTF();
+                byte[] addr = new byte[4];
+                in.readFully(addr);
+                int port = in.readUnsignedShort();
+                long epoch = in.readLong();
+                records.add(new PeerRecord(peer, PeerRole.values()[role], cell.isEmpty() ? null : CellId.of(cell, span),
+                        parent, new InetSocketAddress(InetAddress.getByAddress(addr), port), epoch));
+            }
+            Frame frame = null;
+            if (in.readBoolean()) {
+                FrameType type = FrameType.ofCode(in.readUnsignedByte());
+                TrafficClass cls = TrafficClass.ofCode(in.readUnsignedByte());
+                if (type == null || cls == null) {
+                    throw new MalformedControlException("routed frame of unknown type or class");
+                }
+                int flags = in.readUnsignedByte();
+                String sp = in.readUTF();
+                String sc = in.readUTF();
+                String tp = in.readUTF();
+                String tc = in.readUTF();
+                long seq = in.readLong();
+                long nanos = in.readLong();
+                int length = in.readInt();
+                if (length < 0 || length > bytes.length) {
+                    throw new MalformedControlException("routed payload of " + length + " bytes");
+                }
+                byte[] payload = new byte[length];
+                in.readFully(payload);
+                frame = new Frame(type, cls, flags, sp, sc, tp, tc, seq, nanos, payload);
+            }
+            return new Control(Control.Kind.values()[kind], id, text, records, frame);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new MalformedControlException(e.getMessage());
+        }
+    }
+
+    /** Bytes that are not a control message; counted and dropped by the peer. */
+    static final class MalformedControlException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedControlException(String message) {
+            super(message);
+        }
+    }
+}

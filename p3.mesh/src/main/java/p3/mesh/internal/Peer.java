@@ -1,0 +1,1162 @@
+package p3.mesh.internal;
+
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+import p3.mesh.CellId;
+import p3.mesh.FailureRecord;
+import p3.mesh.MeshPeer;
+import p3.mesh.PeerRole;
+import p3.mesh.PeerState;
+import p3.mesh.RebindKind;
+import p3.transport.CellGroup;
+import p3.transport.CellGroupListener;
+import p3.transport.CellGroups;
+import p3.transport.CellView;
+import p3.transport.CloseReason;
+import p3.transport.Discovery;
+import p3.transport.DiscoveryEndpoint;
+import p3.transport.DiscoveryReply;
+import p3.transport.DiscoverySpec;
+import p3.transport.Frame;
+import p3.transport.FrameType;
+import p3.transport.GroupSpec;
+import p3.transport.Link;
+import p3.transport.LinkHandler;
+import p3.transport.LinkServer;
+import p3.transport.Links;
+import p3.transport.TrafficClass;
+import p3.transport.TransportException;
+import p3.transport.TreeAddress;
+
+/**
+ * One peer of the mesh: join (Listing 1), discovery handlers (Listing 2), membership (Listing 3),
+ * routing (Listing 4), and the failure paths of section III-C.
+ *
+ * <p>Threads: control work (join, rebind, membership) runs on the peer's own loop, one thread, so
+ * that its state needs no locks; the loop may wait on the network. Data frames are routed on the
+ * transport's event loop that received them, from concurrent maps, and never wait.
+ */
+final class Peer implements MeshPeer {
+
+    private static final System.Logger LOG = System.getLogger(Peer.class.getName());
+    private static final int CLASSES = TrafficClass.values().length;
+
+    private final MeshSettings s;
+    private final String id;
+    private final Links links;
+    private final CellGroups groups;
+    private final Discovery discovery;
+    private final ControlCodec codec;
+    private final ScheduledExecutorService loop;
+    private final AtomicLong ids = new AtomicLong();
+
+    private LinkServer server;
+    private DiscoveryEndpoint disco;
+    private AutoCloseable serving;
+    private volatile CellGroup group;
+    private volatile List<String> mates = List.of();
+
+    private volatile PeerState state = PeerState.JOINING;
+    private volatile CellId cell;
+    private volatile List<Binding> bindings = List.of();
+    private long epoch;
+    private int lastIndexInCell;
+    /** What discovery told of the parent cell: the backups for a fast rebind. */
+    private List<PeerRecord> candidates = List.of();
+
+    /** Children by PeerId: their links by class and, once bound, their record. */
+    private final Map<String, Child> children = new ConcurrentHashMap<>();
+    /** Which cell-mate holds a peer as its child. */
+    private final Map<String, String> mateOfPeer = new ConcurrentHashMap<>();
+    /** Which cell-mate holds a child cell's super-peer as its child. */
+    private final Map<CellId, String> mateOfCell = new ConcurrentHashMap<>();
+    /** Cell-mates that said goodbye: their departure is not a failure. */
+    private final Map<String, Boolean> leaving = new ConcurrentHashMap<>();
+    /** The whole tree on a root super-peer, the subtree elsewhere. */
+    private final TreeView known = new TreeView();
+    /** Root only: placements given out and not yet joined. */
+    private final Map<String, Reservation> reservations = new ConcurrentHashMap<>();
+    /** JOINs forwarded up, waiting for the root's reply, by the id used upwards. */
+    private final Map<Long, PendingJoin> pendingJoins = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<Control>> pendingBinds = new ConcurrentHashMap<>();
+
+    private final List<FailureRecord> failures = new CopyOnWriteArrayList<>();
+    private volatile Consumer<Frame> sink = f -> { };
+    private volatile long joinStartNanos;
+    private volatile long joinedNanos;
+
+    final LongAdder unroutable = new LongAdder();
+    final LongAdder malformed = new LongAdder();
+    final LongAdder refused = new LongAdder();
+
+    Peer(MeshSettings settings, Links links, CellGroups groups, Discovery discovery) {
+        this.s = settings;
+        this.id = settings.peer();
+        this.links = links;
+        this.groups = groups;
+        this.discovery = discovery;
+        this.codec = new ControlCodec(settings.shape().span());
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "p3-peer-" + id);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Opens the peer's sockets and starts joining; returns at once. */
+    void start() throws TransportException {
+        disco = discovery.open(new DiscoverySpec(s.discoveryBase(), s.shape().span(), s.multicast(), s.seeds(), 0));
+        if (s.role() == PeerRole.SUPER) {
+            server = links.listen(new InetSocketAddress(s.bindAddress(), 0), id, new ChildSide());
+        }
+        joinStartNanos = System.nanoTime();
+        onLoop(this::join);
+    }
+
+    /** Where delivered frames go (the traffic services' sinks, or a test). */
+    void onDeliver(Consumer<Frame> consumer) {
+        this.sink = consumer;
+    }
+
+    /** Nanoseconds from start to the root's acknowledgement of the join, or -1 before. */
+    long joinNanos() {
+        return joinedNanos == 0 ? -1 : joinedNanos - joinStartNanos;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Join (Listing 1) and discovery requests (Listing 2)
+
+    private void join() {
+        while (state != PeerState.CRASHED && state != PeerState.LEFT) {
+            state = PeerState.JOINING;
+            CellId placed = requestCell();
+            if (placed != null && bindToCell(placed)) {
+                return;
+            }
+            pause(s.discoveryTimeoutMs());
+        }
+    }
+
+    /** RequestCell: asks the root cell; a super-peer that hears nothing founds the root after its turn. */
+    private CellId requestCell() {
+        Control request = Control.of(Control.Kind.REQUEST_CELL, 0, s.role().name() + ":" + id);
+        Control reply = ask(CellId.ROOT, request, 1);
+        if (reply == null) {
+            if (s.role() != PeerRole.SUPER) {
+                LOG.log(Level.INFO, "{0}: no root cell answers; trying again", id);
+                return null;
+            }
+            int rank = foundingRank();
+            if (rank > 0) {
+                pause((long) rank * s.foundingStaggerMs());
+                reply = ask(CellId.ROOT, request, 1);
+                if (reply != null) {
+                    return cellOf(reply);
+                }
+            }
+            LOG.log(Level.INFO, "{0}: no root cell answers; founding it", id);
+            return CellId.ROOT;
+        }
+        return cellOf(reply);
+    }
+
+    private CellId cellOf(Control reply) {
+        if (reply.kind() != Control.Kind.CELL) {
+            LOG.log(Level.WARNING, "{0}: the root refused a place: {1}", id, reply.text());
+            return null;
+        }
+        return CellId.of(reply.text(), s.shape().span());
+    }
+
+    /** Peers that were deeper, or later in their cell, wait longer, so that one founds the root. */
+    private int foundingRank() {
+        CellId previous = cell;
+        if (previous == null) {
+            return 0;
+        }
+        int index = mates.isEmpty() ? lastIndexInCell : Math.max(0, mates.indexOf(id));
+        return (int) Math.min(1000, TreeAddress.treePos(previous.toString(), s.shape().span()) * 4 + index);
+    }
+
+    /** BindToCell: the parent's endpoints, then the cell, then the services towards the parent. */
+    private boolean bindToCell(CellId target) {
+        List<PeerRecord> parents = List.of();
+        if (s.role() == PeerRole.CLIENT || s.role() == PeerRole.SENSOR || !target.isRoot()) {
+            CellId parentCell = s.role() == PeerRole.SUPER ? target.parent() : target;
+            parents = requestParent(parentCell);
+            if (parents.isEmpty()) {
+                LOG.log(Level.INFO, "{0}: nobody in cell {1} answers; joining again", id, parentCell);
+                return false;
+            }
+        }
+        if (s.role() == PeerRole.SUPER && !enterCell(target)) {
+            return false;
+        }
+        cell = target;
+        if (s.role() == PeerRole.SUPER && target.isRoot()) {
+            epoch++;
+            PeerRecord me = record(target, "");
+            known.put(me);
+            announce(Control.records(Control.Kind.CELL_RECORDS, 0, List.of(me)));
+            state = PeerState.BOUND;
+            joinedNanos = System.nanoTime();
+            LOG.log(Level.INFO, "{0}: in the root cell", id);
+            return true;
+        }
+        candidates = parents;
+        if (bindToOneOf(ordered(parents))) {
+            state = PeerState.BOUND;
+            return true;
+        }
+        return false;
+    }
+
+    /** RequestParent: the records of the super-peers of a cell, from discovery. */
+    private List<PeerRecord> requestParent(CellId parentCell) {
+        List<PeerRecord> found = new ArrayList<>();
+        int expected = s.shape().superPeers(parentCell);
+        try {
+            List<DiscoveryReply> replies = disco.request(parentCell.toString(),
+                    codec.encode(Control.of(Control.Kind.REQUEST_PARENT, 0, s.role().name())),
+                    Duration.ofMillis(s.discoveryTimeoutMs()), expected).toCompletableFuture()
+                    .get(s.discoveryTimeoutMs() + 1000L, TimeUnit.MILLISECONDS);
+            for (DiscoveryReply r : replies) {
+                Control c = decode(r.payload());
+                if (c == null) {
+                    continue;
+                }
+                if (c.kind() == Control.Kind.PARENT && !c.records().isEmpty()) {
+                    found.add(c.records().get(0));
+                } else if (c.kind() == Control.Kind.REFUSED) {
+                    LOG.log(Level.INFO, "{0}: cell {1} refused: {2}", id, parentCell, c.text());
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.DEBUG, "{0}: RequestParent({1}): {2}", id, parentCell, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return found;
+    }
+
+    /** One discovery request with a single reply expected, or {@code null}. */
+    private Control ask(CellId target, Control request, int replies) {
+        try {
+            List<DiscoveryReply> got = disco.request(target.toString(), codec.encode(request),
+                    Duration.ofMillis(s.discoveryTimeoutMs()), replies).toCompletableFuture()
+                    .get(s.discoveryTimeoutMs() + 1000L, TimeUnit.MILLISECONDS);
+            return got.isEmpty() ? null : decode(got.get(0).payload());
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The chosen parent first (spread by PeerId, so that children share the cell's load), then the backups. */
+    private List<PeerRecord> ordered(List<PeerRecord> parents) {
+        List<PeerRecord> sorted = new ArrayList<>(parents);
+        sorted.sort(Comparator.comparing(PeerRecord::peer));
+        if (s.role() == PeerRole.CLIENT || sorted.isEmpty()) {
+            return sorted;
+        }
+        int first = Math.floorMod(id.hashCode(), sorted.size());
+        List<PeerRecord> out = new ArrayList<>(sorted.subList(first, sorted.size()));
+        out.addAll(sorted.subList(0, first));
+        return out;
+    }
+
+    /** Joins the cell's group and serves its discovery address, leaving the previous cell if any. */
+    private boolean enterCell(CellId target) {
+        if (target.equals(cell) && group != null) {
+            return true;
+        }
+        leaveCell(true);
+        try {
+            CellGroup g = groups.join(new GroupSpec("p3." + s.mesh() + ".cell." + target, id,
+                    TreeAddress.of(s.membershipBase(), target.toString(), s.shape().span())), new CellSide());
+            group = g;
+            mates = g.members();
+            serving = disco.serve(target.toString(), this::onDiscoveryRequest);
+            return true;
+        } catch (TransportException e) {
+            LOG.log(Level.WARNING, "{0}: cannot enter cell {1}: {2}", id, target, e.getMessage());
+            leaveCell(true);
+            return false;
+        }
+    }
+
+    /** Leaves the cell group and its discovery address; the children are let go to rebind. */
+    private void leaveCell(boolean gracefully) {
+        if (!mates.isEmpty()) {
+            lastIndexInCell = Math.max(0, mates.indexOf(id));
+        }
+        closeQuietly(serving);
+        serving = null;
+        CellGroup g = group;
+        group = null;
+        mates = List.of();
+        if (g != null) {
+            if (gracefully) {
+                g.leave();
+            } else {
+                g.crash();
+            }
+        }
+        for (Child c : children.values()) {
+            c.closeAll(gracefully);
+        }
+        mateOfPeer.clear();
+        mateOfCell.clear();
+    }
+
+    private PeerRecord record(CellId at, String parent) {
+        InetSocketAddress where = server != null ? server.address() : new InetSocketAddress(s.bindAddress(), 0);
+        return new PeerRecord(id, s.role(), at, parent, where, epoch);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Binding to a parent
+
+    private boolean bindToOneOf(List<PeerRecord> parents) {
+        if (s.role() == PeerRole.CLIENT) {
+            List<Binding> made = new ArrayList<>();
+            for (PeerRecord p : parents) {
+                Binding b = bindTo(p);
+                if (b != null) {
+                    made.add(b);
+                }
+            }
+            bindings = List.copyOf(made);
+            return !made.isEmpty();
+        }
+        for (PeerRecord p : parents) {
+            Binding b = bindTo(p);
+            if (b != null) {
+                bindings = List.of(b);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Opens one link per class to the parent, then BIND with this peer's subtree; null when refused. */
+    private Binding bindTo(PeerRecord parent) {
+        Binding b = new Binding(parent);
+        ParentSide handler = new ParentSide(b);
+        try {
+            List<CompletableFuture<Link>> opening = new ArrayList<>();
+            for (TrafficClass cls : TrafficClass.values()) {
+                opening.add(links.connect(parent.links(), id, cls, handler).toCompletableFuture());
+            }
+            for (TrafficClass cls : TrafficClass.values()) {
+                b.links[cls.ordinal()] = opening.get(cls.ordinal()).get(s.bindTimeoutMs(), TimeUnit.MILLISECONDS);
+            }
+            epoch++;
+            List<PeerRecord> subtree = new ArrayList<>();
+            subtree.add(record(cell, parent.peer()));
+            if (s.role() == PeerRole.SUPER) {
+                for (PeerRecord r : known.subtree(cell)) {
+                    if (!r.peer().equals(id)) {
+                        subtree.add(r);
+                    }
+                }
+            }
+            long bindId = ids.incrementAndGet();
+            CompletableFuture<Control> reply = new CompletableFuture<>();
+            pendingBinds.put(bindId, reply);
+            known.put(subtree.get(0));
+            b.joinId = bindId;
+            send(b.links[TrafficClass.MESH.ordinal()], Control.records(Control.Kind.BIND, bindId, subtree));
+            Control answer = reply.get(s.bindTimeoutMs(), TimeUnit.MILLISECONDS);
+            if (answer.kind() != Control.Kind.BOUND) {
+                LOG.log(Level.INFO, "{0}: {1} refused to be its parent: {2}", id, parent.peer(), answer.text());
+                b.close(true);
+                return null;
+            }
+            LOG.log(Level.DEBUG, "{0}: bound to {1} in {2}", id, parent.peer(), parent.cell());
+            return b;
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.INFO, "{0}: cannot bind to {1}: {2}", id, parent.peer(), e.getMessage());
+            b.close(false);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            b.close(false);
+            return null;
+        } finally {
+            pendingBinds.remove(b.joinId);
+        }
+    }
+
+    /** A link of the current parent closed without our asking: rebind, fast if the cell has another peer. */
+    private void parentLost(Binding lost, CloseReason reason) {
+        if (!bindings.contains(lost) || state == PeerState.CRASHED || state == PeerState.LEFT) {
+            return;
+        }
+        long detected = System.nanoTime();
+        lost.close(false);
+        List<Binding> rest = new ArrayList<>(bindings);
+        rest.remove(lost);
+        bindings = List.copyOf(rest);
+        LOG.log(Level.INFO, "{0}: parent {1} lost ({2})", id, lost.parent.peer(), reason);
+        if (!rest.isEmpty()) {
+            // a client still bound to another root super-peer needs no rebind
+            failures.add(new FailureRecord(id, lost.parent.peer(), "link", detected, null, 0));
+            return;
+        }
+        state = PeerState.REBINDING;
+        List<PeerRecord> backups = new ArrayList<>(candidates);
+        backups.removeIf(r -> r.peer().equals(lost.parent.peer()));
+        if (bindToOneOf(ordered(backups))) {
+            state = PeerState.BOUND;
+            failures.add(new FailureRecord(id, lost.parent.peer(), "link", detected, RebindKind.FAST, System.nanoTime()));
+            return;
+        }
+        // the whole parent cell is gone, or refuses: the whole join again (Listing 1, RejoinMesh)
+        if (s.role() == PeerRole.SUPER && !cell.isRoot()) {
+            List<PeerRecord> parents = requestParent(cell.parent());
+            if (!parents.isEmpty()) {
+                candidates = parents;
+                if (bindToOneOf(ordered(parents))) {
+                    state = PeerState.BOUND;
+                    failures.add(new FailureRecord(id, lost.parent.peer(), "link", detected, RebindKind.SLOW,
+                            System.nanoTime()));
+                    return;
+                }
+            }
+            leaveCell(true);
+        }
+        join();
+        failures.add(new FailureRecord(id, lost.parent.peer(), "link", detected, RebindKind.SLOW,
+                state == PeerState.BOUND ? System.nanoTime() : 0));
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Discovery handlers (Listing 2), on the discovery event loop
+
+    private byte[] onDiscoveryRequest(String cellId, byte[] payload, InetSocketAddress from) {
+        Control c = decode(payload);
+        if (c == null || state == PeerState.CRASHED) {
+            return null;
+        }
+        CellId mine = cell;
+        PeerRole asker;
+        String[] words = c.text().split(":", 2);
+        try {
+            asker = MeshSettings.role(words[0]);
+        } catch (IllegalArgumentException e) {
+            malformed.increment();
+            return null;
+        }
+        String askerId = words.length > 1 ? words[1] : "";
+        switch (c.kind()) {
+        case REQUEST_CELL -> {
+            if (mine == null || !mine.isRoot() || mates.isEmpty() || !mates.get(0).equals(id)) {
+                return null; // the root cell's coordinator answers, the others stay silent
+            }
+            return codec.encode(place(asker, askerId));
+        }
+        case REQUEST_PARENT -> {
+            if (state != PeerState.BOUND || mine == null) {
+                return null;
+            }
+            if (asker == PeerRole.SENSOR && mine.isRoot()) {
+                return codec.encode(Control.of(Control.Kind.REFUSED, 0, "the root cell takes no sensors"));
+            }
+            return codec.encode(Control.records(Control.Kind.PARENT, 0, List.of(record(mine, parentId()))));
+        }
+        default -> {
+            malformed.increment();
+            return null;
+        }
+        }
+    }
+
+    /** GetCell, with reservations so that peers asking at the same time do not overfill a cell. */
+    private Control place(PeerRole asker, String askerId) {
+        long now = System.nanoTime();
+        reservations.values().removeIf(r -> r.expiresNanos < now);
+        CellId placed;
+        synchronized (known) {
+            reservations.remove(askerId); // asking again: its old place is free
+            List<CellId> reserved = new ArrayList<>();
+            for (Reservation r : reservations.values()) {
+                if (r.role == asker) {
+                    reserved.add(r.cell);
+                }
+            }
+            placed = known.place(asker, s.shape(), TreeView.countByCell(reserved));
+            if (placed != null && asker != PeerRole.CLIENT) {
+                reservations.put(askerId.isEmpty() ? "r" + ids.incrementAndGet() : askerId, new Reservation(asker, placed,
+                        now + TimeUnit.MILLISECONDS.toNanos(5L * s.discoveryTimeoutMs() + s.bindTimeoutMs())));
+            }
+        }
+        if (placed == null) {
+            LOG.log(Level.WARNING, "{0}: refused a {1}: the tree is full", id, asker);
+            return Control.of(Control.Kind.REFUSED, 0, "the tree has no room for another " + asker);
+        }
+        return Control.of(Control.Kind.CELL, 0, placed.toString());
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Membership (Listing 3), on the loop
+
+    /** A child's BIND or JOIN: tell the cell, then the parent; the root answers. */
+    private void onJoin(String child, long requestId, List<PeerRecord> records) {
+        synchronized (known) {
+            for (PeerRecord r : records) {
+                known.put(r);
+                reservations.remove(r.peer());
+            }
+        }
+        announce(Control.records(Control.Kind.CELL_RECORDS, 0, records));
+        if (cell != null && cell.isRoot()) {
+            Child c = children.get(child);
+            if (c != null) {
+                send(c.mesh(), Control.of(Control.Kind.JOINED, requestId, ""));
+            }
+            return;
+        }
+        long upId = ids.incrementAndGet();
+        pendingJoins.put(upId, new PendingJoin(child, requestId));
+        if (!sendUp(Control.records(Control.Kind.JOIN, upId, records))) {
+            pendingJoins.remove(upId);
+        }
+    }
+
+    private void onJoined(long upId) {
+        PendingJoin p = pendingJoins.remove(upId);
+        if (p == null) {
+            if (joinedNanos == 0) {
+                joinedNanos = System.nanoTime();
+            }
+            return;
+        }
+        Child c = children.get(p.child);
+        if (c != null) {
+            send(c.mesh(), Control.of(Control.Kind.JOINED, p.requestId, ""));
+        }
+    }
+
+    /** Peers gone: forget them, tell the cell, and tell the parent. */
+    private void onLeave(List<PeerRecord> gone, boolean tellCell) {
+        boolean changed = false;
+        synchronized (known) {
+            for (PeerRecord r : gone) {
+                changed |= known.remove(r.peer(), r.epoch());
+            }
+        }
+        if (!changed) {
+            return;
+        }
+        if (tellCell) {
+            announce(Control.records(Control.Kind.CELL_LEAVE, 0, gone));
+        }
+        if (cell != null && !cell.isRoot()) {
+            sendUp(Control.records(Control.Kind.LEAVE, 0, gone));
+        }
+    }
+
+    private void announce(Control c) {
+        CellGroup g = group;
+        if (g == null || mates.size() < 2) {
+            return;
+        }
+        try {
+            g.send(codec.encode(c));
+        } catch (TransportException e) {
+            LOG.log(Level.DEBUG, "{0}: cannot announce {1} in the cell: {2}", id, c.kind(), e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Routing (Listing 4): any thread, never blocks
+
+    /** Sends a frame from this peer into the mesh. @return whether it left this peer */
+    boolean send(Frame frame) {
+        return route(frame, false);
+    }
+
+    private boolean route(Frame f, boolean fromCell) {
+        if (f.targetPeer().equals(id)) {
+            deliver(f);
+            return true;
+        }
+        Child direct = children.get(f.targetPeer());
+        if (direct != null && direct.send(f)) {
+            return true;
+        }
+        if (s.role() != PeerRole.SUPER) {
+            return sendUp(f) || dropped();
+        }
+        CellId mine = cell;
+        CellId target;
+        try {
+            target = CellId.of(f.targetCell(), s.shape().span());
+        } catch (IllegalArgumentException e) {
+            return dropped();
+        }
+        if (mine == null) {
+            return dropped();
+        }
+        if (!mine.contains(target)) {
+            return sendUp(f) || dropped();
+        }
+        String mate;
+        if (target.equals(mine)) {
+            mate = mateOfPeer.get(f.targetPeer());
+        } else {
+            CellId next = mine.childToward(target);
+            for (Child c : children.values()) {
+                if (c.record != null && next.equals(c.record.cell()) && c.send(f)) {
+                    return true;
+                }
+            }
+            mate = mateOfCell.get(next);
+        }
+        CellGroup g = group;
+        if (mate == null || fromCell || g == null) {
+            return dropped();
+        }
+        try {
+            g.send(mate, codec.encode(Control.route(f)));
+            return true;
+        } catch (TransportException e) {
+            return dropped();
+        }
+    }
+
+    /** Hands work to the peer's loop; after a crash or leave there is no loop, and nothing to do. */
+    private void onLoop(Runnable work) {
+        try {
+            loop.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopped
+        }
+    }
+
+    private boolean dropped() {
+        unroutable.increment();
+        return false;
+    }
+
+    private boolean sendUp(Frame f) {
+        List<Binding> bs = bindings;
+        for (Binding b : bs) {
+            Link l = b.links[f.trafficClass().ordinal()];
+            if (l != null && l.send(f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean sendUp(Control c) {
+        List<Binding> bs = bindings;
+        return !bs.isEmpty() && send(bs.get(0).links[TrafficClass.MESH.ordinal()], c);
+    }
+
+    private boolean send(Link link, Control c) {
+        if (link == null) {
+            return false;
+        }
+        boolean sent = link.send(new Frame(FrameType.CONTROL, TrafficClass.MESH, 0, id,
+                cell == null ? "" : cell.toString(), "", "", 0, System.nanoTime(), codec.encode(c)));
+        if (!sent) {
+            refused.increment();
+        }
+        return sent;
+    }
+
+    private void deliver(Frame f) {
+        try {
+            sink.accept(f);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, () -> id + ": a sink failed on " + f, e);
+        }
+    }
+
+    private Control decode(byte[] bytes) {
+        try {
+            return codec.decode(bytes);
+        } catch (ControlCodec.MalformedControlException e) {
+            malformed.increment();
+            LOG.log(Level.WARNING, "{0}: dropped a malformed control message: {1}", id, e.getMessage());
+            return null;
+        }
+    }
+
+    private String parentId() {
+        List<Binding> bs = bindings;
+        return bs.isEmpty() ? "" : bs.get(0).parent.peer();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // The three sides a peer hears from: its children, its parents, its cell
+
+    /** Links accepted from children (super-peers of child cells, sensors, clients). */
+    private final class ChildSide implements LinkHandler {
+        @Override
+        public void onOpen(Link link) {
+            children.computeIfAbsent(link.remotePeer(), Child::new).links[link.trafficClass().ordinal()] = link;
+        }
+
+        @Override
+        public void onFrame(Link link, Frame frame) {
+            if (frame.type() != FrameType.CONTROL) {
+                route(frame, false);
+                return;
+            }
+            Control c = decode(frame.payload());
+            if (c == null) {
+                return;
+            }
+            Child child = children.get(link.remotePeer());
+            switch (c.kind()) {
+            case BIND -> {
+                // answered here, not on the loop, so that a rebinding child never waits for our own work
+                if (c.records().isEmpty() || !c.records().get(0).peer().equals(link.remotePeer()) || child == null) {
+                    send(link, Control.of(Control.Kind.REFUSED, c.id(), "BIND names another peer"));
+                    return;
+                }
+                PeerRecord r = c.records().get(0);
+                if (r.role() == PeerRole.SENSOR && cell != null && cell.isRoot()) {
+                    send(link, Control.of(Control.Kind.REFUSED, c.id(), "the root cell takes no sensors"));
+                    return;
+                }
+                if (state != PeerState.BOUND) {
+                    send(link, Control.of(Control.Kind.REFUSED, c.id(), "not bound yet"));
+                    return;
+                }
+                child.record = r;
+                send(link, Control.of(Control.Kind.BOUND, c.id(), ""));
+                onLoop(() -> onJoin(r.peer(), c.id(), c.records()));
+            }
+            case JOIN -> onLoop(() -> onJoin(link.remotePeer(), c.id(), c.records()));
+            case LEAVE -> {
+                if (c.records().size() == 1 && c.records().get(0).peer().equals(link.remotePeer()) && child != null) {
+                    child.leaving = true;
+                }
+                onLoop(() -> onLeave(c.records(), true));
+            }
+            default -> malformed.increment();
+            }
+        }
+
+        @Override
+        public void onClose(Link link, CloseReason reason) {
+            Child child = children.get(link.remotePeer());
+            if (child == null || child.links[link.trafficClass().ordinal()] != link) {
+                return;
+            }
+            children.remove(link.remotePeer(), child);
+            child.closeAll(false);
+            if (state == PeerState.CRASHED || state == PeerState.LEFT) {
+                return;
+            }
+            long detected = System.nanoTime();
+            PeerRecord r = child.record;
+            onLoop(() -> {
+                if (!child.leaving) {
+                    failures.add(new FailureRecord(id, link.remotePeer(), "link", detected, null, 0));
+                }
+                if (r != null) {
+                    onLeave(List.of(r), true);
+                }
+            });
+        }
+    }
+
+    /** The links to a parent. */
+    private final class ParentSide implements LinkHandler {
+        private final Binding binding;
+
+        ParentSide(Binding binding) {
+            this.binding = binding;
+        }
+
+        @Override
+        public void onFrame(Link link, Frame frame) {
+            if (frame.type() != FrameType.CONTROL) {
+                route(frame, false);
+                return;
+            }
+            Control c = decode(frame.payload());
+            if (c == null) {
+                return;
+            }
+            switch (c.kind()) {
+            case BOUND, REFUSED -> {
+                CompletableFuture<Control> waiting = pendingBinds.get(c.id());
+                if (waiting != null) {
+                    waiting.complete(c);
+                }
+            }
+            case JOINED -> onLoop(() -> onJoined(c.id()));
+            default -> malformed.increment();
+            }
+        }
+
+        @Override
+        public void onClose(Link link, CloseReason reason) {
+            if (!binding.closedByUs) {
+                onLoop(() -> parentLost(binding, reason));
+            }
+        }
+    }
+
+    /** The cell group: views and announcements from cell-mates. */
+    private final class CellSide implements CellGroupListener {
+        @Override
+        public void onView(CellView view) {
+            long detected = System.nanoTime();
+            onLoop(() -> onCellView(view, detected));
+        }
+
+        @Override
+        public void onMessage(String from, byte[] payload) {
+            Control c = decode(payload);
+            if (c == null) {
+                return;
+            }
+            if (c.kind() == Control.Kind.ROUTE && c.frame() != null) {
+                route(c.frame(), true);
+                return;
+            }
+            onLoop(() -> onCellMessage(from, c));
+        }
+    }
+
+    private void onCellView(CellView view, long detected) {
+        if (group == null) {
+            return;
+        }
+        mates = view.members();
+        boolean coordinator = !view.members().isEmpty() && view.members().get(0).equals(id);
+        List<PeerRecord> gone = new ArrayList<>();
+        for (String m : view.left()) {
+            mateOfPeer.values().removeIf(m::equals);
+            mateOfCell.values().removeIf(m::equals);
+            if (leaving.remove(m) == null) {
+                failures.add(new FailureRecord(id, m, "view", detected, null, 0));
+            }
+            PeerRecord r = known.get(m);
+            if (r != null) {
+                gone.add(r);
+            }
+        }
+        if (coordinator && !gone.isEmpty()) {
+            onLeave(gone, true);
+        } else if (!gone.isEmpty()) {
+            synchronized (known) {
+                for (PeerRecord r : gone) {
+                    known.remove(r.peer(), r.epoch());
+                }
+            }
+        }
+        if (coordinator && !view.joined().isEmpty() && view.members().size() > 1) {
+            // a newcomer learns what the cell knows
+            List<PeerRecord> all;
+            synchronized (known) {
+                all = new ArrayList<>(known.all());
+            }
+            announce(Control.records(Control.Kind.CELL_RECORDS, 0, all));
+        }
+    }
+
+    private void onCellMessage(String from, Control c) {
+        switch (c.kind()) {
+        case CELL_RECORDS -> {
+            synchronized (known) {
+                for (PeerRecord r : c.records()) {
+                    if (!r.peer().equals(id)) {
+                        known.put(r);
+                        reservations.remove(r.peer());
+                    }
+                }
+            }
+            CellId mine = cell;
+            for (PeerRecord r : c.records()) {
+                if (!r.parent().equals(from) || mine == null) {
+                    continue;
+                }
+                mateOfPeer.put(r.peer(), from);
+                if (r.role() == PeerRole.SUPER && r.cell() != null && !r.cell().equals(mine)) {
+                    mateOfCell.put(r.cell(), from);
+                }
+            }
+        }
+        case CELL_LEAVE -> {
+            synchronized (known) {
+                for (PeerRecord r : c.records()) {
+                    known.remove(r.peer(), r.epoch());
+                    mateOfPeer.remove(r.peer(), from);
+                    if (r.peer().equals(from)) {
+                        leaving.put(from, Boolean.TRUE);
+                    }
+                }
+            }
+        }
+        default -> malformed.increment();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Fault injection and shutdown
+
+    @Override
+    public void crash() {
+        if (state == PeerState.CRASHED || state == PeerState.LEFT) {
+            return;
+        }
+        state = PeerState.CRASHED;
+        loop.shutdownNow();
+        CellGroup g = group;
+        if (g != null) {
+            g.crash();
+        }
+        if (server != null) {
+            server.abort();
+        }
+        for (Binding b : bindings) {
+            b.abort();
+        }
+        for (Child c : children.values()) {
+            c.abortAll();
+        }
+        closeQuietly(serving);
+        disco.close();
+        LOG.log(Level.INFO, "{0}: crashed", id);
+    }
+
+    @Override
+    public void leave() {
+        if (state == PeerState.CRASHED || state == PeerState.LEFT) {
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            onLoop(() -> {
+                try {
+                    PeerRecord me = known.get(id);
+                    if (me != null) {
+                        announce(Control.records(Control.Kind.CELL_LEAVE, 0, List.of(me)));
+                        sendUp(Control.records(Control.Kind.LEAVE, 0, List.of(me)));
+                    }
+                    state = PeerState.LEFT;
+                    for (Binding b : bindings) {
+                        b.close(true);
+                    }
+                    leaveCell(true);
+                } finally {
+                    done.complete(null);
+                }
+            });
+            done.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "{0}: leave did not finish cleanly: {1}", id, e.toString());
+        } finally {
+            state = PeerState.LEFT;
+            loop.shutdownNow();
+            if (server != null) {
+                server.close();
+            }
+            disco.close();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // MeshPeer
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public PeerRole role() {
+        return s.role();
+    }
+
+    @Override
+    public PeerState state() {
+        return state;
+    }
+
+    @Override
+    public CellId cell() {
+        return cell;
+    }
+
+    @Override
+    public List<String> parents() {
+        List<String> out = new ArrayList<>();
+        for (Binding b : bindings) {
+            out.add(b.parent.peer());
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> links() {
+        List<String> out = new ArrayList<>();
+        for (Binding b : bindings) {
+            for (Link l : b.links) {
+                if (l != null) {
+                    out.add("up   " + b.parent.peer() + " " + l.trafficClass().id() + " " + l.remoteAddress()
+                            + (l.isOpen() ? "" : " (closed)"));
+                }
+            }
+        }
+        for (Child c : children.values()) {
+            for (Link l : c.links) {
+                if (l != null) {
+                    out.add("down " + c.peer + " " + l.trafficClass().id() + " " + l.remoteAddress()
+                            + (l.isOpen() ? "" : " (closed)"));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<FailureRecord> failures() {
+        return List.copyOf(failures);
+    }
+
+    @Override
+    public List<String> tree() {
+        synchronized (known) {
+            return known.lines();
+        }
+    }
+
+    /** The records this peer holds, for tests that compare the root's tree with each peer's belief. */
+    List<PeerRecord> knownRecords() {
+        synchronized (known) {
+            return new ArrayList<>(known.all());
+        }
+    }
+
+    List<String> mates() {
+        return mates;
+    }
+
+    @Override
+    public String toString() {
+        return id + " (" + s.role().name().toLowerCase() + ", cell " + cell + ", " + state + ")";
+    }
+
+    private void pause(long millis) {
+        try {
+            Thread.sleep(millis); // the peer's own loop waits between attempts: nothing else is due
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            state = state == PeerState.CRASHED ? state : PeerState.LEFT;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "close failed: {0}", e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    /** One link per class to one parent. */
+    private static final class Binding {
+        final PeerRecord parent;
+        final Link[] links = new Link[CLASSES];
+        volatile boolean closedByUs;
+        long joinId;
+
+        Binding(PeerRecord parent) {
+            this.parent = parent;
+        }
+
+        void close(boolean gracefully) {
+            closedByUs = true;
+            for (Link l : links) {
+                if (l != null) {
+                    if (gracefully) {
+                        l.close();
+                    } else {
+                        l.abort();
+                    }
+                }
+            }
+        }
+
+        void abort() {
+            close(false);
+        }
+    }
+
+    /** A child: its links by class, and its record once it said BIND. */
+    private static final class Child {
+        final String peer;
+        final Link[] links = new Link[CLASSES];
+        volatile PeerRecord record;
+        volatile boolean leaving;
+
+        Child(String peer) {
+            this.peer = peer;
+        }
+
+        Link mesh() {
+            return links[TrafficClass.MESH.ordinal()];
+        }
+
+        boolean send(Frame f) {
+            Link l = links[f.trafficClass().ordinal()];
+            return l != null && l.send(f);
+        }
+
+        void closeAll(boolean gracefully) {
+            for (Link l : links) {
+                if (l != null) {
+                    if (gracefully) {
+                        l.close();
+                    } else {
+                        l.abort();
+                    }
+                }
+            }
+        }
+
+        void abortAll() {
+            closeAll(false);
+        }
+    }
+
+    private record PendingJoin(String child, long requestId) {
+    }
+
+    private record Reservation(PeerRole role, CellId cell, long expiresNanos) {
+    }
+}

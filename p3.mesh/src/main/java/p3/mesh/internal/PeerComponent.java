@@ -1,0 +1,163 @@
+package p3.mesh.internal;
+
+import java.util.List;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import p3.mesh.CellId;
+import p3.mesh.FailureRecord;
+import p3.mesh.MeshPeer;
+import p3.mesh.PeerRole;
+import p3.mesh.PeerState;
+import p3.transport.CellGroups;
+import p3.transport.Discovery;
+import p3.transport.Links;
+import p3.transport.TransportException;
+
+/**
+ * A peer, one per factory configuration of {@value #PID}: one runtime hosts one peer or a whole
+ * mesh. Deactivation leaves the mesh gracefully.
+ */
+@Component(service = MeshPeer.class, configurationPid = PeerComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Designate(ocd = PeerComponent.Config.class, factory = true)
+public final class PeerComponent implements MeshPeer {
+
+    public static final String PID = "p3.mesh.peer";
+
+    @ObjectClassDefinition(name = "P3 peer", description = "A peer of the mesh: super, sensor or client")
+    public @interface Config {
+        @AttributeDefinition(description = "Unique id of the peer (letters, digits, - _ .)")
+        String peerId();
+
+        @AttributeDefinition(description = "super, sensor or client")
+        String role() default "super";
+
+        @AttributeDefinition(description = "Name of the mesh; meshes of other names never mix")
+        String mesh() default "default";
+
+        @AttributeDefinition(description = "Children per cell (1..9)")
+        int span() default 2;
+
+        @AttributeDefinition(description = "Levels below the root")
+        int depth() default 2;
+
+        @AttributeDefinition(description = "Super-peers per cell, by depth from the root; the last holds below")
+        String superPeersPerCell() default "2";
+
+        @AttributeDefinition(description = "Sensors per non-root cell")
+        int sensorsPerCell() default 2;
+
+        @AttributeDefinition(description = "Address the peer listens on for links")
+        String bindAddress() default "127.0.0.1";
+
+        @AttributeDefinition(description = "Discovery base address")
+        String discoveryAddress() default "228.1.2.3";
+
+        @AttributeDefinition(description = "Discovery base port; a cell uses base + tree_pos")
+        int discoveryPort() default 21000;
+
+        @AttributeDefinition(description = "Membership (cell group) base address")
+        String membershipAddress() default "228.1.2.2";
+
+        @AttributeDefinition(description = "Membership base port; a cell uses base + tree_pos")
+        int membershipPort() default 22000;
+
+        @AttributeDefinition(description = "Use IP multicast for discovery")
+        boolean multicast() default true;
+
+        @AttributeDefinition(description = "Unicast discovery endpoints to ask too: host:port,host:port")
+        String discoverySeeds() default "";
+
+        @AttributeDefinition(description = "How long a discovery request waits, in ms")
+        int discoveryTimeoutMs() default 300;
+
+        @AttributeDefinition(description = "How long binding to one parent may take, in ms")
+        int bindTimeoutMs() default 1000;
+
+        @AttributeDefinition(description = "Stagger between super-peers founding a new root, in ms")
+        int foundingStaggerMs() default 250;
+    }
+
+    private final Peer peer;
+
+    @Activate
+    public PeerComponent(@Reference Links links, @Reference CellGroups groups, @Reference Discovery discovery,
+            Config c) throws TransportException {
+        this.peer = new Peer(settings(c), links, groups, discovery);
+        peer.start();
+    }
+
+    static MeshSettings settings(Config c) {
+        return new MeshSettings(c.mesh(), c.peerId(), MeshSettings.role(c.role()),
+                new TreeShape(c.span(), c.depth(), MeshSettings.counts("superPeersPerCell", c.superPeersPerCell()),
+                        c.sensorsPerCell()),
+                MeshSettings.address("bindAddress", c.bindAddress()),
+                MeshSettings.endpoint("discoveryAddress", c.discoveryAddress(), c.discoveryPort()),
+                MeshSettings.endpoint("membershipAddress", c.membershipAddress(), c.membershipPort()),
+                c.multicast(), MeshSettings.endpoints("discoverySeeds", c.discoverySeeds()), c.discoveryTimeoutMs(),
+                c.bindTimeoutMs(), c.foundingStaggerMs());
+    }
+
+    @Deactivate
+    void deactivate() {
+        peer.leave();
+    }
+
+    @Override
+    public String id() {
+        return peer.id();
+    }
+
+    @Override
+    public PeerRole role() {
+        return peer.role();
+    }
+
+    @Override
+    public PeerState state() {
+        return peer.state();
+    }
+
+    @Override
+    public CellId cell() {
+        return peer.cell();
+    }
+
+    @Override
+    public List<String> parents() {
+        return peer.parents();
+    }
+
+    @Override
+    public List<String> links() {
+        return peer.links();
+    }
+
+    @Override
+    public List<FailureRecord> failures() {
+        return peer.failures();
+    }
+
+    @Override
+    public List<String> tree() {
+        return peer.tree();
+    }
+
+    @Override
+    public void crash() {
+        peer.crash();
+    }
+
+    @Override
+    public void leave() {
+        peer.leave();
+    }
+}

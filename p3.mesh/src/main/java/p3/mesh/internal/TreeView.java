@@ -1,0 +1,126 @@
+package p3.mesh.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import p3.mesh.CellId;
+import p3.mesh.PeerRole;
+
+/**
+ * The peers a super-peer knows: the whole tree on the root, its subtree elsewhere. Not
+ * thread-safe: the peer's loop owns it.
+ */
+final class TreeView {
+
+    private final Map<String, PeerRecord> byPeer = new HashMap<>();
+
+    /** Adds or replaces, unless what is known is newer. @return whether it changed */
+    synchronized boolean put(PeerRecord r) {
+        PeerRecord known = byPeer.get(r.peer());
+        if (known != null && known.epoch() > r.epoch()) {
+            return false;
+        }
+        byPeer.put(r.peer(), r);
+        return !r.equals(known);
+    }
+
+    /** Removes a peer, unless a newer binding of it is known. @return whether it changed */
+    synchronized boolean remove(String peer, long epoch) {
+        PeerRecord known = byPeer.get(peer);
+        if (known == null || known.epoch() > epoch) {
+            return false;
+        }
+        byPeer.remove(peer);
+        return true;
+    }
+
+    synchronized PeerRecord get(String peer) {
+        return byPeer.get(peer);
+    }
+
+    synchronized List<PeerRecord> all() {
+        return new ArrayList<>(byPeer.values());
+    }
+
+    synchronized int count(CellId cell, PeerRole role) {
+        int n = 0;
+        for (PeerRecord r : byPeer.values()) {
+            if (r.role() == role && cell.equals(r.cell())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The peers at or below {@code cell}, plus those bound below it (sensors, children). */
+    synchronized List<PeerRecord> subtree(CellId cell) {
+        List<PeerRecord> out = new ArrayList<>();
+        for (PeerRecord r : byPeer.values()) {
+            if (r.cell() != null && cell.contains(r.cell())) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** One line per peer, breadth-first by cell, then by role and id. */
+    synchronized List<String> lines() {
+        List<PeerRecord> sorted = new ArrayList<>(byPeer.values());
+        sorted.sort(Comparator.comparing(PeerRecord::cell, Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparing(PeerRecord::role).thenComparing(PeerRecord::peer));
+        List<String> lines = new ArrayList<>(sorted.size());
+        for (PeerRecord r : sorted) {
+            lines.add(r.line());
+        }
+        return lines;
+    }
+
+    /**
+     * GetCell: where a new peer of that role goes, counting {@code reserved} placements not yet
+     * joined. Super-peers fill the top of the tree first, in a cell whose parent cell has
+     * super-peers; sensors go to the deepest cells with super-peers and room first, never the
+     * root; clients go to the root.
+     *
+     * @return the cell, or {@code null} when the tree has no room
+     */
+    synchronized CellId place(PeerRole role, TreeShape shape, Map<CellId, Integer> reserved) {
+        if (role == PeerRole.CLIENT) {
+            return CellId.ROOT;
+        }
+        List<CellId> cells = shape.cells();
+        if (role == PeerRole.SUPER) {
+            for (CellId c : cells) {
+                int supers = count(c, PeerRole.SUPER) + reserved.getOrDefault(c, 0);
+                boolean reachable = c.isRoot() || count(c.parent(), PeerRole.SUPER) > 0;
+                if (reachable && supers < shape.superPeers(c)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+        for (int i = cells.size() - 1; i >= 0; i--) {
+            CellId c = cells.get(i);
+            if (c.isRoot() || count(c, PeerRole.SUPER) == 0) {
+                continue;
+            }
+            int sensors = count(c, PeerRole.SENSOR) + reserved.getOrDefault(c, 0);
+            if (sensors < shape.sensorsPerCell()) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Counts of reservations by cell, for {@link #place}. */
+    static Map<CellId, Integer> countByCell(Collection<CellId> cells) {
+        Map<CellId, Integer> m = new HashMap<>();
+        for (CellId c : cells) {
+            m.merge(c, 1, Integer::sum);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,174 @@
+package p3.mesh.internal;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+import p3.mesh.PeerRole;
+import p3.mesh.PeerState;
+import p3.transport.Frame;
+import p3.transport.TrafficClass;
+import p3.transport.internal.GroupSettings;
+import p3.transport.internal.JGroupsCellGroups;
+import p3.transport.internal.LinkSettings;
+import p3.transport.internal.NettyLinks;
+import p3.transport.internal.UdpDiscovery;
+
+/**
+ * A whole mesh in one JVM over real loopback sockets, multicast and JGroups, with ports picked
+ * free and a mesh name of its own, so that meshes of parallel runs never meet.
+ */
+final class MeshHarness implements AutoCloseable {
+
+    static final Duration BOUND = Duration.ofSeconds(20);
+
+    final TreeShape shape;
+    final NettyLinks links = new NettyLinks(LinkSettings.defaults());
+    final JGroupsCellGroups groups = new JGroupsCellGroups(
+            GroupSettings.defaults().withFailureDetection(100, 600, 100));
+    final UdpDiscovery discovery = new UdpDiscovery(InetAddress.getLoopbackAddress(), 1);
+    final String mesh = "t" + UUID.randomUUID().toString().substring(0, 8);
+    final InetSocketAddress discoveryBase;
+    final InetSocketAddress membershipBase;
+    final Map<String, Peer> peers = new LinkedHashMap<>();
+    /** Frames delivered, by receiving peer. */
+    final Map<String, ConcurrentLinkedQueue<Frame>> delivered = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+
+    MeshHarness(TreeShape shape) {
+        this.shape = shape;
+        int cells = shape.cells().size();
+        this.discoveryBase = new InetSocketAddress("228.1.2.3", freeUdpRun(cells));
+        this.membershipBase = new InetSocketAddress("228.1.2.2", freeUdpRun(cells));
+    }
+
+    /** The report's bench: span 2, 2 super-peers per cell, 3 levels, 2 sensors per cell. */
+    static MeshHarness reportShape() {
+        return new MeshHarness(new TreeShape(2, 2, List.of(2), 2));
+    }
+
+    Peer start(String id, PeerRole role) throws Exception {
+        MeshSettings s = new MeshSettings(mesh, id, role, shape, InetAddress.getLoopbackAddress(), discoveryBase,
+                membershipBase, true, List.of(), 250, 1000, 200);
+        Peer p = new Peer(s, links, groups, discovery);
+        ConcurrentLinkedQueue<Frame> inbox = new ConcurrentLinkedQueue<>();
+        delivered.put(id, inbox);
+        p.onDeliver(inbox::add);
+        peers.put(id, p);
+        p.start();
+        return p;
+    }
+
+    Peer startBound(String id, PeerRole role) throws Exception {
+        Peer p = start(id, role);
+        await().atMost(BOUND).until(() -> p.state() == PeerState.BOUND);
+        return p;
+    }
+
+    /** Starts supers one by one (so that exactly one founds the root), then sensors, then one client. */
+    List<Peer> form(int supers, int sensors) throws Exception {
+        List<Peer> started = new ArrayList<>();
+        for (int i = 1; i <= supers; i++) {
+            started.add(startBound(String.format("sp%02d", i), PeerRole.SUPER));
+        }
+        for (int i = 1; i <= sensors; i++) {
+            started.add(startBound(String.format("sensor%d", i), PeerRole.SENSOR));
+        }
+        started.add(startBound("client", PeerRole.CLIENT));
+        return started;
+    }
+
+    Peer peer(String id) {
+        return peers.get(id);
+    }
+
+    List<Peer> live(PeerRole role) {
+        List<Peer> out = new ArrayList<>();
+        for (Peer p : peers.values()) {
+            if (p.role() == role && p.state() != PeerState.CRASHED && p.state() != PeerState.LEFT) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Sends one EVENT frame from a peer to another, through the mesh; true if it left the sender. */
+    boolean sendEvent(Peer from, Peer to) {
+        return from.send(new Frame(p3.transport.FrameType.DATA, TrafficClass.EVENT, 0, from.id(),
+                String.valueOf(from.cell()), to.id(), String.valueOf(to.cell()), sequence.incrementAndGet(),
+                System.nanoTime(), new byte[1024]));
+    }
+
+    /** Whether {@code to} has received a frame from {@code from} since the call counted {@code before}. */
+    long received(Peer to, Peer from) {
+        return delivered.get(to.id()).stream().filter(f -> f.sourcePeer().equals(from.id())).count();
+    }
+
+    /** Every sensor sends to the client and the client answers each: true when all arrived. */
+    boolean everySensorReachesTheClient() {
+        Peer client = peer("client");
+        for (Peer sensor : live(PeerRole.SENSOR)) {
+            long before = received(client, sensor);
+            long back = received(sensor, client);
+            sendEvent(sensor, client);
+            sendEvent(client, sensor);
+            try {
+                await().atMost(Duration.ofSeconds(2)).until(() -> received(client, sensor) > before
+                        && received(sensor, client) > back);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        for (Peer p : peers.values()) {
+            if (p.state() != PeerState.CRASHED) {
+                p.crash(); // quickest: nobody is left to tell
+            }
+        }
+        discovery.close();
+        links.close();
+    }
+
+    private static int freeUdpRun(int count) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base;
+            try (DatagramSocket s = new DatagramSocket(0)) {
+                base = s.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (base + count > 65535) {
+                continue;
+            }
+            boolean free = true;
+            for (int p = base + 1; p < base + count && free; p++) {
+                try (DatagramSocket s = new DatagramSocket(p)) {
+                    // free
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no run of " + count + " free UDP ports");
+    }
+}
