@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -104,8 +106,27 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
         if (closeReason == null) {
             closeReason = reason;
         }
-        if (reset && channel.isOpen()) {
-            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        if (!reset) {
+            channel.close();
+        } else if (channel.eventLoop().inEventLoop()) {
+            reset();
+        } else {
+            try {
+                channel.eventLoop().execute(this::reset);
+            } catch (RejectedExecutionException e) {
+                channel.close(); // the loop is gone, and the socket with it
+            }
+        }
+    }
+
+    /** On the event loop, so that the socket cannot close between the check and the option. */
+    private void reset() {
+        if (channel.isOpen()) {
+            try {
+                channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            } catch (ChannelException e) {
+                // closing anyway
+            }
         }
         channel.close();
     }
