@@ -37,6 +37,7 @@ final class P3Options {
                 mavenBundle("org.hamcrest", "hamcrest").versionAsInProject(),
                 mavenBundle("org.awaitility", "awaitility").versionAsInProject(),
                 reactorBundle("p3.bundle.transport"),
+                reactorBundle("p3.bundle.mesh"),
                 junitBundles());
     }
 

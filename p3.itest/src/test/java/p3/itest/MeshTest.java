@@ -1,0 +1,156 @@
+package p3.itest;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.DatagramSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.UUID;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.After;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+import p3.mesh.MeshPeer;
+import p3.mesh.PeerState;
+
+/** A small mesh made of factory configurations in one Felix framework, seen from the Gogo shell. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class MeshTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(20);
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    ConfigurationAdmin configAdmin;
+
+    @Inject
+    CommandProcessor shell;
+
+    private final List<org.osgi.service.cm.Configuration> made = new ArrayList<>();
+    private final String mesh = "itest" + UUID.randomUUID().toString().substring(0, 8);
+    private int discoveryPort;
+    private int membershipPort;
+
+    @Configuration
+    public Option[] config() {
+        return new Option[] { P3Options.runtime() };
+    }
+
+    @After
+    public void removePeers() throws Exception {
+        for (org.osgi.service.cm.Configuration c : made) {
+            c.delete();
+        }
+    }
+
+    @Test
+    public void aMeshOfFactoryConfigurationsShowsItsTreeInTheShell() throws Exception {
+        discoveryPort = freeUdpRun(3);
+        membershipPort = freeUdpRun(3);
+        // depth 1: cells 0, 01, 02; one peer at a time, so that exactly one founds the root
+        for (String id : List.of("sp1", "sp2", "sp3", "sp4")) {
+            peer(id, "super");
+        }
+        peer("sensor1", "sensor");
+        peer("client", "client");
+
+        String tree = execute("p3:tree");
+        assertTrue(tree, tree.contains("(6 peers)"));
+        for (String id : List.of("sp1", "sp2", "sp3", "sp4", "sensor1", "client")) {
+            assertTrue(id + " in\n" + tree, tree.contains(id));
+        }
+        String peers = execute("p3:peers");
+        assertTrue(peers, peers.contains("sensor1") && peers.contains("BOUND"));
+
+        // a crash from the shell: the sensor's parent goes, the sensor is bound again
+        String parent = peerService("sensor1").parents().get(0);
+        execute("p3:crash " + parent);
+        await().atMost(BOUND).until(() -> peerService("sensor1").state() == PeerState.BOUND
+                && !peerService("sensor1").parents().isEmpty()
+                && !peerService("sensor1").parents().get(0).equals(parent));
+        String failures = execute("p3:failures sensor1");
+        assertTrue(failures, failures.contains("rebind FAST"));
+    }
+
+    private void peer(String id, String role) throws Exception {
+        org.osgi.service.cm.Configuration c = configAdmin.createFactoryConfiguration("p3.mesh.peer", "?");
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("peerId", id);
+        p.put("role", role);
+        p.put("mesh", mesh);
+        p.put("depth", 1);
+        p.put("discoveryPort", discoveryPort);
+        p.put("membershipPort", membershipPort);
+        c.update(p);
+        made.add(c);
+        await().atMost(BOUND).until(() -> {
+            MeshPeer peer = peerService(id);
+            return peer != null && peer.state() == PeerState.BOUND;
+        });
+    }
+
+    private MeshPeer peerService(String id) throws Exception {
+        for (ServiceReference<MeshPeer> ref : context.getServiceReferences(MeshPeer.class, "(peerId=" + id + ")")) {
+            return context.getService(ref);
+        }
+        return null;
+    }
+
+    private String execute(String command) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        CommandSession session = shell.createSession(System.in, print, print);
+        try {
+            Object result = await().atMost(BOUND).ignoreExceptions().until(() -> session.execute(command),
+                    r -> true);
+            return out.toString(StandardCharsets.UTF_8) + (result == null ? "" : session.format(result, 0));
+        } finally {
+            session.close();
+        }
+    }
+
+    private static int freeUdpRun(int count) throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base;
+            try (DatagramSocket s = new DatagramSocket(0)) {
+                base = s.getLocalPort();
+            }
+            boolean free = base + count <= 65535;
+            for (int p = base + 1; p < base + count && free; p++) {
+                try (DatagramSocket s = new DatagramSocket(p)) {
+                    // free
+                } catch (java.io.IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no run of free UDP ports");
+    }
+
+}
