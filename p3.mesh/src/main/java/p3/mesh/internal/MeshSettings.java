@@ -25,10 +25,12 @@ import p3.mesh.PeerRole;
  * @param discoveryTimeoutMs how long a discovery request waits for replies
  * @param bindTimeoutMs     how long binding to one parent may take
  * @param foundingStaggerMs after the root is gone, super-peers wait rank times this before founding it
+ * @param prebind           keep links open to a backup parent before any failure (fast rebind in one BIND)
  */
 record MeshSettings(String mesh, String peer, PeerRole role, TreeShape shape, InetAddress bindAddress,
         InetSocketAddress discoveryBase, InetSocketAddress membershipBase, boolean multicast,
-        List<InetSocketAddress> seeds, int discoveryTimeoutMs, int bindTimeoutMs, int foundingStaggerMs) {
+        List<InetSocketAddress> seeds, int discoveryTimeoutMs, int bindTimeoutMs, int foundingStaggerMs,
+        boolean prebind) {
 
     MeshSettings {
         if (mesh == null || !mesh.matches("[A-Za-z0-9_.-]{1,64}")) {

@@ -76,6 +76,8 @@ final class Peer implements MeshPeer {
     private volatile PeerState state = PeerState.JOINING;
     private volatile CellId cell;
     private volatile List<Binding> bindings = List.of();
+    /** Open links to a backup parent, not bound: the fast rebind's head start. */
+    private final List<Binding> prebound = new CopyOnWriteArrayList<>();
     private long epoch;
     private int lastIndexInCell;
     /** What discovery told of the parent cell: the backups for a fast rebind. */
@@ -221,8 +223,10 @@ final class Peer implements MeshPeer {
             return true;
         }
         candidates = parents;
+        dropPrebound();
         if (bindToOneOf(ordered(parents))) {
             state = PeerState.BOUND;
+            onLoop(this::prebind);
             return true;
         }
         return false;
@@ -360,6 +364,12 @@ final class Peer implements MeshPeer {
 
     /** Opens one link per class to the parent, then BIND with this peer's subtree; null when refused. */
     private Binding bindTo(PeerRecord parent) {
+        Binding b = open(parent);
+        return b != null && bind(b) ? b : null;
+    }
+
+    /** Opens the links of a binding, without binding yet. @return null when they cannot be opened */
+    private Binding open(PeerRecord parent) {
         Binding b = new Binding(parent);
         ParentSide handler = new ParentSide(b);
         try {
@@ -370,9 +380,25 @@ final class Peer implements MeshPeer {
             for (TrafficClass cls : TrafficClass.values()) {
                 b.links[cls.ordinal()] = opening.get(cls.ordinal()).get(s.bindTimeoutMs(), TimeUnit.MILLISECONDS);
             }
+            return b;
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.INFO, "{0}: cannot open links to {1}: {2}", id, parent.peer(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        b.close(false);
+        return null;
+    }
+
+    /** BIND over open links: the parent takes this peer and its subtree as its child. */
+    private boolean bind(Binding b) {
+        long bindId = ids.incrementAndGet();
+        CompletableFuture<Control> reply = new CompletableFuture<>();
+        pendingBinds.put(bindId, reply);
+        try {
             epoch++;
             List<PeerRecord> subtree = new ArrayList<>();
-            subtree.add(record(cell, parent.peer()));
+            subtree.add(record(cell, b.parent.peer()));
             if (s.role() == PeerRole.SUPER) {
                 for (PeerRecord r : known.subtree(cell)) {
                     if (!r.peer().equals(id)) {
@@ -380,31 +406,72 @@ final class Peer implements MeshPeer {
                     }
                 }
             }
-            long bindId = ids.incrementAndGet();
-            CompletableFuture<Control> reply = new CompletableFuture<>();
-            pendingBinds.put(bindId, reply);
             known.put(subtree.get(0));
-            b.joinId = bindId;
-            send(b.links[TrafficClass.MESH.ordinal()], Control.records(Control.Kind.BIND, bindId, subtree));
+            if (!send(b.links[TrafficClass.MESH.ordinal()], Control.records(Control.Kind.BIND, bindId, subtree))) {
+                b.close(false);
+                return false;
+            }
             Control answer = reply.get(s.bindTimeoutMs(), TimeUnit.MILLISECONDS);
             if (answer.kind() != Control.Kind.BOUND) {
-                LOG.log(Level.INFO, "{0}: {1} refused to be its parent: {2}", id, parent.peer(), answer.text());
+                LOG.log(Level.INFO, "{0}: {1} refused to be its parent: {2}", id, b.parent.peer(), answer.text());
                 b.close(true);
-                return null;
+                return false;
             }
-            LOG.log(Level.DEBUG, "{0}: bound to {1} in {2}", id, parent.peer(), parent.cell());
-            return b;
+            return true;
         } catch (ExecutionException | TimeoutException e) {
-            LOG.log(Level.INFO, "{0}: cannot bind to {1}: {2}", id, parent.peer(), e.getMessage());
-            b.close(false);
-            return null;
+            LOG.log(Level.INFO, "{0}: cannot bind to {1}: {2}", id, b.parent.peer(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            b.close(false);
-            return null;
         } finally {
-            pendingBinds.remove(b.joinId);
+            pendingBinds.remove(bindId);
         }
+        b.close(false);
+        return false;
+    }
+
+    /**
+     * Pre-binding (from the authors' later Stheno): links to the backup parent are opened before any
+     * failure, so that a fast rebind is one BIND over links that are already up.
+     */
+    private void prebind() {
+        if (!s.prebind() || s.role() == PeerRole.CLIENT || state != PeerState.BOUND) {
+            return;
+        }
+        List<String> bound = parents();
+        for (PeerRecord backup : ordered(candidates)) {
+            if (bound.contains(backup.peer()) || prebound.stream().anyMatch(b -> b.parent.equals(backup))) {
+                continue;
+            }
+            if (!prebound.isEmpty()) {
+                return; // one backup is enough: a second failure before re-prebinding is a slow path
+            }
+            Binding b = open(backup);
+            if (b != null) {
+                prebound.add(b);
+            }
+        }
+    }
+
+    private void dropPrebound() {
+        for (Binding b : prebound) {
+            b.close(true);
+        }
+        prebound.clear();
+    }
+
+    /** Fast rebind: a pre-bound backup if one is up, else the backups that discovery gave. */
+    private boolean rebindFast(String failed) {
+        for (Binding b : new ArrayList<>(prebound)) {
+            prebound.remove(b);
+            if (!b.parent.peer().equals(failed) && b.isOpen() && bind(b)) {
+                bindings = List.of(b);
+                return true;
+            }
+            b.close(false);
+        }
+        List<PeerRecord> backups = new ArrayList<>(candidates);
+        backups.removeIf(r -> r.peer().equals(failed));
+        return bindToOneOf(ordered(backups));
     }
 
     /** A link of the current parent closed without our asking: rebind, fast if the cell has another peer. */
@@ -424,13 +491,13 @@ final class Peer implements MeshPeer {
             return;
         }
         state = PeerState.REBINDING;
-        List<PeerRecord> backups = new ArrayList<>(candidates);
-        backups.removeIf(r -> r.peer().equals(lost.parent.peer()));
-        if (bindToOneOf(ordered(backups))) {
+        if (rebindFast(lost.parent.peer())) {
             state = PeerState.BOUND;
             failures.add(new FailureRecord(id, lost.parent.peer(), "link", detected, RebindKind.FAST, System.nanoTime()));
+            onLoop(this::prebind);
             return;
         }
+        dropPrebound();
         // the whole parent cell is gone, or refuses: the whole join again (Listing 1, RejoinMesh)
         if (s.role() == PeerRole.SUPER && !cell.isRoot()) {
             List<PeerRecord> parents = requestParent(cell.parent());
@@ -440,6 +507,7 @@ final class Peer implements MeshPeer {
                     state = PeerState.BOUND;
                     failures.add(new FailureRecord(id, lost.parent.peer(), "link", detected, RebindKind.SLOW,
                             System.nanoTime()));
+                    onLoop(this::prebind);
                     return;
                 }
             }
@@ -776,7 +844,7 @@ final class Peer implements MeshPeer {
             long detected = System.nanoTime();
             PeerRecord r = child.record;
             onLoop(() -> {
-                if (!child.leaving) {
+                if (!child.leaving && r != null) {
                     failures.add(new FailureRecord(id, link.remotePeer(), "link", detected, null, 0));
                 }
                 if (r != null) {
@@ -818,9 +886,15 @@ final class Peer implements MeshPeer {
 
         @Override
         public void onClose(Link link, CloseReason reason) {
-            if (!binding.closedByUs) {
-                onLoop(() -> parentLost(binding, reason));
+            if (binding.closedByUs) {
+                return;
             }
+            if (prebound.remove(binding)) {
+                binding.close(false); // the backup went away: prebind another when bound
+                onLoop(Peer.this::prebind);
+                return;
+            }
+            onLoop(() -> parentLost(binding, reason));
         }
     }
 
@@ -940,6 +1014,9 @@ final class Peer implements MeshPeer {
         for (Binding b : bindings) {
             b.abort();
         }
+        for (Binding b : prebound) {
+            b.abort();
+        }
         for (Child c : children.values()) {
             c.abortAll();
         }
@@ -966,6 +1043,7 @@ final class Peer implements MeshPeer {
                     for (Binding b : bindings) {
                         b.close(true);
                     }
+                    dropPrebound();
                     leaveCell(true);
                 } finally {
                     done.complete(null);
@@ -1093,7 +1171,6 @@ final class Peer implements MeshPeer {
         final PeerRecord parent;
         final Link[] links = new Link[CLASSES];
         volatile boolean closedByUs;
-        long joinId;
 
         Binding(PeerRecord parent) {
             this.parent = parent;
@@ -1114,6 +1191,15 @@ final class Peer implements MeshPeer {
 
         void abort() {
             close(false);
+        }
+
+        boolean isOpen() {
+            for (Link l : links) {
+                if (l == null || !l.isOpen()) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

@@ -84,6 +84,9 @@ public final class PeerComponent implements MeshPeer {
 
         @AttributeDefinition(description = "Stagger between super-peers founding a new root, in ms")
         int foundingStaggerMs() default 250;
+
+        @AttributeDefinition(description = "Keep links open to a backup parent, so that a fast rebind is one BIND")
+        boolean prebind() default true;
     }
 
     private final Peer peer;
@@ -103,7 +106,7 @@ public final class PeerComponent implements MeshPeer {
                 MeshSettings.endpoint("discoveryAddress", c.discoveryAddress(), c.discoveryPort()),
                 MeshSettings.endpoint("membershipAddress", c.membershipAddress(), c.membershipPort()),
                 c.multicast(), MeshSettings.endpoints("discoverySeeds", c.discoverySeeds()), c.discoveryTimeoutMs(),
-                c.bindTimeoutMs(), c.foundingStaggerMs());
+                c.bindTimeoutMs(), c.foundingStaggerMs(), c.prebind());
     }
 
     @Deactivate

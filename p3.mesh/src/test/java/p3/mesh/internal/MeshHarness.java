@@ -44,6 +44,8 @@ final class MeshHarness implements AutoCloseable {
     final InetSocketAddress discoveryBase;
     final InetSocketAddress membershipBase;
     final Map<String, Peer> peers = new LinkedHashMap<>();
+    /** Whether peers started from now on keep links open to a backup parent. */
+    boolean prebind = true;
     /** Frames delivered, by receiving peer. */
     final Map<String, ConcurrentLinkedQueue<Frame>> delivered = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
@@ -62,7 +64,7 @@ final class MeshHarness implements AutoCloseable {
 
     Peer start(String id, PeerRole role) throws Exception {
         MeshSettings s = new MeshSettings(mesh, id, role, shape, InetAddress.getLoopbackAddress(), discoveryBase,
-                membershipBase, true, List.of(), 250, 1000, 200);
+                membershipBase, true, List.of(), 250, 1000, 200, prebind);
         Peer p = new Peer(s, links, groups, discovery);
         ConcurrentLinkedQueue<Frame> inbox = new ConcurrentLinkedQueue<>();
         delivered.put(id, inbox);
