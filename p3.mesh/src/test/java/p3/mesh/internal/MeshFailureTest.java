@@ -69,10 +69,13 @@ class MeshFailureTest {
             }
             cellMates.forEach(Peer::crash);
             for (Peer s : sensors) {
-                FailureRecord f = awaitRebind(s, null);
-                assertThat(f.rebind()).isEqualTo(RebindKind.SLOW);
-                assertThat(f.rebindMillis()).isLessThan(SLOW_BOUND_MS);
-                assertThat(s.cell()).isNotEqualTo(cell);
+                // a sensor may rebind fast to the second super-peer in the instant before it too crashes;
+                // losing the last one of the cell takes the whole join
+                await().atMost(MeshHarness.BOUND).until(() -> s.state() == PeerState.BOUND && !cell.equals(s.cell()));
+                List<FailureRecord> seen = s.failures();
+                FailureRecord last = seen.get(seen.size() - 1);
+                assertThat(last.rebind()).isEqualTo(RebindKind.SLOW);
+                assertThat(last.rebindMillis()).isBetween(0.0, SLOW_BOUND_MS);
             }
             await().atMost(MeshHarness.BOUND).until(mesh::everySensorReachesTheClient);
         }
