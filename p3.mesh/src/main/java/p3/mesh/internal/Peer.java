@@ -57,6 +57,8 @@ final class Peer implements MeshPeer {
 
     private static final System.Logger LOG = System.getLogger(Peer.class.getName());
     private static final int CLASSES = TrafficClass.values().length;
+    /** How long a placement holds its cell for a joiner, beyond its own timeouts (a rebuild is busy). */
+    private static final long RESERVATION_MS = 5000;
 
     private final MeshSettings s;
     private final String id;
@@ -79,6 +81,8 @@ final class Peer implements MeshPeer {
     /** Open links to a backup parent, not bound: the fast rebind's head start. */
     private final List<Binding> prebound = new CopyOnWriteArrayList<>();
     private long epoch;
+    /** Decided to found the root cell and not in it yet. */
+    private volatile boolean founding;
     private int lastIndexInCell;
     /** What discovery told of the parent cell: the backups for a fast rebind. */
     private List<PeerRecord> candidates = List.of();
@@ -174,6 +178,7 @@ final class Peer implements MeshPeer {
                 }
             }
             LOG.log(Level.INFO, "{0}: no root cell answers; founding it", id);
+            founding = true;
             return CellId.ROOT;
         }
         return cellOf(reply);
@@ -295,16 +300,30 @@ final class Peer implements MeshPeer {
         }
         leaveCell(true);
         try {
+            if (founding) {
+                // answer RequestCell while the group is still being founded, so that no other peer founds it too
+                serving = disco.serve(target.toString(), this::onDiscoveryRequest);
+            }
             CellGroup g = groups.join(new GroupSpec("p3." + s.mesh() + ".cell." + target, id,
                     TreeAddress.of(s.membershipBase(), target.toString(), s.shape().span())), new CellSide());
             group = g;
             mates = g.members();
-            serving = disco.serve(target.toString(), this::onDiscoveryRequest);
+            if (mates.indexOf(id) >= s.shape().superPeers(target)) {
+                // placed in a cell that filled up meanwhile (placements racing a rebuild): go elsewhere
+                LOG.log(Level.INFO, "{0}: cell {1} is full ({2}); joining again", id, target, mates);
+                leaveCell(true);
+                return false;
+            }
+            if (serving == null) {
+                serving = disco.serve(target.toString(), this::onDiscoveryRequest);
+            }
             return true;
         } catch (TransportException e) {
             LOG.log(Level.WARNING, "{0}: cannot enter cell {1}: {2}", id, target, e.getMessage());
             leaveCell(true);
             return false;
+        } finally {
+            founding = false;
         }
     }
 
@@ -480,42 +499,47 @@ final class Peer implements MeshPeer {
             return;
         }
         long detected = System.nanoTime();
+        String failed = lost.parent.peer();
         lost.close(false);
         List<Binding> rest = new ArrayList<>(bindings);
         rest.remove(lost);
         bindings = List.copyOf(rest);
-        LOG.log(Level.INFO, "{0}: parent {1} lost ({2})", id, lost.parent.peer(), reason);
+        LOG.log(Level.INFO, "{0}: parent {1} lost ({2})", id, failed, reason);
+        // the record is there from detection on, and says how the rebind went once it has
+        int record = failures.size();
+        failures.add(new FailureRecord(id, failed, "link", detected, null, 0));
         if (!rest.isEmpty()) {
-            // a client still bound to another root super-peer needs no rebind
-            failures.add(new FailureRecord(id, lost.parent.peer(), "link", detected, null, 0));
-            return;
+            return; // a client still bound to another root super-peer needs no rebind
         }
         state = PeerState.REBINDING;
-        if (rebindFast(lost.parent.peer())) {
-            state = PeerState.BOUND;
-            failures.add(new FailureRecord(id, lost.parent.peer(), "link", detected, RebindKind.FAST, System.nanoTime()));
+        RebindKind kind = rebind(failed);
+        failures.set(record, new FailureRecord(id, failed, "link", detected, kind,
+                state == PeerState.BOUND ? System.nanoTime() : 0));
+        if (state == PeerState.BOUND) {
             onLoop(this::prebind);
-            return;
+        }
+    }
+
+    /** Fast from what is held; else RejoinMesh (Listing 1): the parent cell asked again, then the whole join. */
+    private RebindKind rebind(String failed) {
+        if (rebindFast(failed)) {
+            state = PeerState.BOUND;
+            return RebindKind.FAST;
         }
         dropPrebound();
-        // the whole parent cell is gone, or refuses: the whole join again (Listing 1, RejoinMesh)
         if (s.role() == PeerRole.SUPER && !cell.isRoot()) {
             List<PeerRecord> parents = requestParent(cell.parent());
             if (!parents.isEmpty()) {
                 candidates = parents;
                 if (bindToOneOf(ordered(parents))) {
                     state = PeerState.BOUND;
-                    failures.add(new FailureRecord(id, lost.parent.peer(), "link", detected, RebindKind.SLOW,
-                            System.nanoTime()));
-                    onLoop(this::prebind);
-                    return;
+                    return RebindKind.SLOW;
                 }
             }
             leaveCell(true);
         }
         join();
-        failures.add(new FailureRecord(id, lost.parent.peer(), "link", detected, RebindKind.SLOW,
-                state == PeerState.BOUND ? System.nanoTime() : 0));
+        return RebindKind.SLOW;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -538,7 +562,8 @@ final class Peer implements MeshPeer {
         String askerId = words.length > 1 ? words[1] : "";
         switch (c.kind()) {
         case REQUEST_CELL -> {
-            if (mine == null || !mine.isRoot() || mates.isEmpty() || !mates.get(0).equals(id)) {
+            boolean coordinator = mine != null && mine.isRoot() && !mates.isEmpty() && mates.get(0).equals(id);
+            if (!coordinator && !founding) {
                 return null; // the root cell's coordinator answers, the others stay silent
             }
             return codec.encode(place(asker, askerId));
@@ -575,7 +600,7 @@ final class Peer implements MeshPeer {
             placed = known.place(asker, s.shape(), TreeView.countByCell(reserved));
             if (placed != null && asker != PeerRole.CLIENT) {
                 reservations.put(askerId.isEmpty() ? "r" + ids.incrementAndGet() : askerId, new Reservation(asker, placed,
-                        now + TimeUnit.MILLISECONDS.toNanos(5L * s.discoveryTimeoutMs() + s.bindTimeoutMs())));
+                        now + TimeUnit.MILLISECONDS.toNanos(RESERVATION_MS + 5L * s.discoveryTimeoutMs() + s.bindTimeoutMs())));
             }
         }
         if (placed == null) {

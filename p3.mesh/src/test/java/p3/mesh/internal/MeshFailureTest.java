@@ -85,7 +85,7 @@ class MeshFailureTest {
         try (MeshHarness mesh = MeshHarness.reportShape()) {
             mesh.form(14, 8);
             supersOf(mesh, CellId.of("01", 2)).forEach(Peer::crash);
-            await().atMost(Duration.ofSeconds(30)).until(() -> allBound(mesh) && mesh.everySensorReachesTheClient());
+            mesh.awaitMesh(Duration.ofSeconds(30), () -> allBound(mesh) && mesh.everySensorReachesTheClient());
             assertThat(slowRebinds(mesh)).isNotEmpty();
         }
     }
@@ -95,7 +95,7 @@ class MeshFailureTest {
         try (MeshHarness mesh = MeshHarness.reportShape()) {
             mesh.form(14, 8);
             supersOf(mesh, CellId.ROOT).forEach(Peer::crash);
-            await().atMost(Duration.ofSeconds(30)).until(() -> allBound(mesh) && mesh.everySensorReachesTheClient());
+            mesh.awaitMesh(Duration.ofSeconds(30), () -> allBound(mesh) && mesh.everySensorReachesTheClient());
             assertThat(mesh.live(PeerRole.SUPER).stream().filter(p -> p.cell().isRoot())).isNotEmpty();
             await().atMost(MeshHarness.BOUND)
                     .untilAsserted(() -> assertThat(MeshFormationTest.disagreements(mesh)).isEmpty());

@@ -137,6 +137,24 @@ final class MeshHarness implements AutoCloseable {
         return true;
     }
 
+    /** Every peer's role, state, cell and parents: what a failed wait prints. */
+    String describe() {
+        StringBuilder out = new StringBuilder();
+        for (Peer p : peers.values()) {
+            out.append(p).append(" parents=").append(p.parents()).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** Waits for a condition, and says where every peer stands when it does not come. */
+    void awaitMesh(Duration atMost, java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            await().atMost(atMost).until(condition);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + describe(), e);
+        }
+    }
+
     @Override
     public void close() {
         for (Peer p : peers.values()) {
