@@ -32,6 +32,17 @@ public interface MeshPeer {
      */
     List<String> tree();
 
+    /**
+     * Client: asks every sensor of the mesh for a class of data ({@code audio}, {@code video} or
+     * {@code event}) with that QoS.
+     */
+    void requestAll(String trafficClass, Qos qos);
+
+    /** Client: what arrived of each class so far. Empty on other peers. */
+    List<ClassStats> classStats();
+
+    PeerCounters counters();
+
     /** Stops without a goodbye on any link or group: a crash, as the others see it. */
     void crash();
 

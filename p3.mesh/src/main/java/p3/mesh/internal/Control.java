@@ -41,7 +41,15 @@ record Control(Kind kind, long id, String text, List<PeerRecord> records, Frame 
         /** In a cell: peers gone. */
         CELL_LEAVE,
         /** In a cell: route this frame, I have no way to its target. */
-        ROUTE
+        ROUTE,
+        /** Client to its root parent: which peers are there? */
+        TREE_QUERY,
+        /** The reply: every peer the root knows. */
+        TREE,
+        /** Routed, client to sensor: send me class {@code text} ("class:ft:deadlineMs"). */
+        SUBSCRIBE,
+        /** Routed, sensor to client: frames of class {@code text} produced for you so far, in {@code id}. */
+        SOURCE_STATS
     }
 
     static Control of(Kind kind, long id, String text) {

@@ -20,11 +20,15 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import p3.mesh.CellId;
+import p3.mesh.ClassStats;
 import p3.mesh.FailureRecord;
 import p3.mesh.MeshPeer;
 import p3.mesh.PeerRole;
+import p3.mesh.PeerCounters;
 import p3.mesh.PeerState;
+import p3.mesh.Qos;
 import p3.mesh.RebindKind;
+import p3.mesh.spi.TrafficService;
 import p3.transport.CellGroup;
 import p3.transport.CellGroupListener;
 import p3.transport.CellGroups;
@@ -67,6 +71,9 @@ final class Peer implements MeshPeer {
     private final Discovery discovery;
     private final ControlCodec codec;
     private final ScheduledExecutorService loop;
+    /** Paces the sources of a sensor; never waits on the network. */
+    private final ScheduledExecutorService timer;
+    private final Streams streams;
     private final AtomicLong ids = new AtomicLong();
 
     private LinkServer server;
@@ -109,6 +116,10 @@ final class Peer implements MeshPeer {
     private volatile long joinedNanos;
 
     final LongAdder unroutable = new LongAdder();
+    final LongAdder payloadFrames = new LongAdder();
+    final LongAdder payloadBytes = new LongAdder();
+    final LongAdder controlFrames = new LongAdder();
+    final LongAdder controlBytes = new LongAdder();
     final LongAdder malformed = new LongAdder();
     final LongAdder refused = new LongAdder();
 
@@ -124,6 +135,186 @@ final class Peer implements MeshPeer {
             t.setDaemon(true);
             return t;
         });
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "p3-streams-" + id);
+            t.setDaemon(true);
+            t.setPriority(Thread.MAX_PRIORITY); // pacing jitter is latency jitter
+            return t;
+        });
+        this.streams = new Streams(new Streams.Mesh() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public String cell() {
+                CellId c = cell;
+                return c == null ? "" : c.toString();
+            }
+
+            @Override
+            public boolean send(Frame frame) {
+                return route(frame, false);
+            }
+
+            @Override
+            public void sendControl(String peer, String peerCell, Control c) {
+                routeControl(peer, peerCell, c);
+            }
+        }, timer);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Traffic services: each present class has its links, its sources and its sinks
+
+    /** The classes this peer opens links for: mesh control, and every class with a service. */
+    private List<TrafficClass> linkedClasses() {
+        List<TrafficClass> out = new ArrayList<>();
+        out.add(TrafficClass.MESH);
+        out.addAll(streams.classes());
+        return out;
+    }
+
+    void serviceAdded(TrafficService service) {
+        TrafficClass cls = Streams.classOf(service);
+        if (cls == null) {
+            return;
+        }
+        streams.added(cls, service);
+        onLoop(() -> {
+            List<Binding> all = new ArrayList<>(bindings);
+            all.addAll(prebound);
+            for (Binding b : all) {
+                if (b.links.get(cls) == null && !b.closedByUs) {
+                    links.connect(b.parent.links(), id, cls, new ParentSide(b)).whenComplete((l, e) -> {
+                        if (l != null && !b.closedByUs) {
+                            b.links.set(l);
+                        } else if (l != null) {
+                            l.close();
+                        }
+                    });
+                }
+            }
+        });
+    }
+
+    void serviceRemoved(TrafficService service) {
+        TrafficClass cls = Streams.classOf(service);
+        if (cls == null || streams.service(cls) != service) {
+            return;
+        }
+        streams.removed(cls);
+        onLoop(() -> {
+            List<Binding> all = new ArrayList<>(bindings);
+            all.addAll(prebound);
+            List<Link> closing = new ArrayList<>();
+            for (Binding b : all) {
+                closing.add(b.links.remove(cls));
+            }
+            for (Child c : children.values()) {
+                closing.add(c.links.remove(cls));
+            }
+            for (Link l : closing) {
+                if (l != null) {
+                    l.close();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void requestAll(String trafficClass, Qos qos) {
+        TrafficClass cls = classNamed(trafficClass);
+        if (cls == null || cls == TrafficClass.MESH) {
+            throw new IllegalArgumentException("not a traffic class: " + trafficClass + " (audio, video or event)");
+        }
+        if (s.role() != PeerRole.CLIENT) {
+            throw new IllegalStateException(id + " is a " + s.role() + ", not a client");
+        }
+        streams.ask(cls, qos);
+        onLoop(() -> sendUp(Control.of(Control.Kind.TREE_QUERY, ids.incrementAndGet(), "")));
+    }
+
+    @Override
+    public List<ClassStats> classStats() {
+        return streams.stats();
+    }
+
+    /** Sensor: stops every source and reports the final counts to their clients. */
+    void stopSources() {
+        streams.stopAll();
+    }
+
+    /** Client: frames sent and not received, by source, of a class. */
+    Map<String, Long> lostBySource(TrafficClass cls) {
+        return streams.lostBySource(cls);
+    }
+
+    @Override
+    public PeerCounters counters() {
+        return new PeerCounters(payloadFrames.sum(), payloadBytes.sum(), controlFrames.sum(), controlBytes.sum(),
+                unroutable.sum(), malformed.sum());
+    }
+
+    private void onTree(List<PeerRecord> records) {
+        for (PeerRecord r : records) {
+            if (r.role() != PeerRole.SENSOR || r.cell() == null) {
+                continue;
+            }
+            for (Map.Entry<TrafficClass, Qos> e : streams.asked().entrySet()) {
+                Qos q = e.getValue();
+                routeControl(r.peer(), r.cell().toString(), Control.of(Control.Kind.SUBSCRIBE,
+                        q.deadline().toMillis(), e.getKey().id() + ":" + q.faultTolerant()));
+            }
+        }
+    }
+
+    /** A control message routed through the mesh to another peer (Listing 4), not to a neighbour. */
+    private void routeControl(String peer, String peerCell, Control c) {
+        CellId mine = cell;
+        route(new Frame(FrameType.CONTROL, TrafficClass.MESH, 0, id, mine == null ? "" : mine.toString(), peer,
+                peerCell, 0, System.nanoTime(), codec.encode(c)), false);
+    }
+
+    /** A routed control message that reached this peer. */
+    private void onRoutedControl(Frame f) {
+        Control c = decode(f.payload());
+        if (c == null) {
+            return;
+        }
+        switch (c.kind()) {
+        case SUBSCRIBE -> {
+            String[] words = c.text().split(":");
+            TrafficClass cls = classNamed(words[0]);
+            if (cls == null || words.length != 2) {
+                malformed.increment();
+                return;
+            }
+            streams.subscribe(f.sourcePeer(), f.sourceCell(), cls, Boolean.parseBoolean(words[1]));
+        }
+        case SOURCE_STATS -> {
+            TrafficClass cls = classNamed(c.text());
+            if (cls != null) {
+                streams.sourceReport(f.sourcePeer(), cls, c.id());
+            }
+        }
+        default -> malformed.increment();
+        }
+    }
+
+    private static TrafficClass classNamed(String name) {
+        for (TrafficClass c : TrafficClass.values()) {
+            if (c.id().equals(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Frames this sensor produced of a class. */
+    long produced(TrafficClass cls) {
+        return streams.produced(cls);
     }
 
     /** Opens the peer's sockets and starts joining; returns at once. */
@@ -345,7 +536,7 @@ final class Peer implements MeshPeer {
             }
         }
         for (Child c : children.values()) {
-            c.closeAll(gracefully);
+            c.links.closeAll(gracefully);
         }
         mateOfPeer.clear();
         mateOfCell.clear();
@@ -393,11 +584,11 @@ final class Peer implements MeshPeer {
         ParentSide handler = new ParentSide(b);
         try {
             List<CompletableFuture<Link>> opening = new ArrayList<>();
-            for (TrafficClass cls : TrafficClass.values()) {
+            for (TrafficClass cls : linkedClasses()) {
                 opening.add(links.connect(parent.links(), id, cls, handler).toCompletableFuture());
             }
-            for (TrafficClass cls : TrafficClass.values()) {
-                b.links[cls.ordinal()] = opening.get(cls.ordinal()).get(s.bindTimeoutMs(), TimeUnit.MILLISECONDS);
+            for (CompletableFuture<Link> f : opening) {
+                b.links.set(f.get(s.bindTimeoutMs(), TimeUnit.MILLISECONDS));
             }
             return b;
         } catch (ExecutionException | TimeoutException e) {
@@ -426,7 +617,7 @@ final class Peer implements MeshPeer {
                 }
             }
             known.put(subtree.get(0));
-            if (!send(b.links[TrafficClass.MESH.ordinal()], Control.records(Control.Kind.BIND, bindId, subtree))) {
+            if (!send(b.links.mesh(), Control.records(Control.Kind.BIND, bindId, subtree))) {
                 b.close(false);
                 return false;
             }
@@ -482,7 +673,7 @@ final class Peer implements MeshPeer {
     private boolean rebindFast(String failed) {
         for (Binding b : new ArrayList<>(prebound)) {
             prebound.remove(b);
-            if (!b.parent.peer().equals(failed) && b.isOpen() && bind(b)) {
+            if (!b.parent.peer().equals(failed) && b.links.meshOpen() && bind(b)) {
                 bindings = List.of(b);
                 return true;
             }
@@ -625,7 +816,7 @@ final class Peer implements MeshPeer {
         if (cell != null && cell.isRoot()) {
             Child c = children.get(child);
             if (c != null) {
-                send(c.mesh(), Control.of(Control.Kind.JOINED, requestId, ""));
+                send(c.links.mesh(), Control.of(Control.Kind.JOINED, requestId, ""));
             }
             return;
         }
@@ -646,7 +837,7 @@ final class Peer implements MeshPeer {
         }
         Child c = children.get(p.child);
         if (c != null) {
-            send(c.mesh(), Control.of(Control.Kind.JOINED, p.requestId, ""));
+            send(c.links.mesh(), Control.of(Control.Kind.JOINED, p.requestId, ""));
         }
     }
 
@@ -695,7 +886,7 @@ final class Peer implements MeshPeer {
             return true;
         }
         Child direct = children.get(f.targetPeer());
-        if (direct != null && direct.send(f)) {
+        if (direct != null && forward(direct.links.get(f.trafficClass()), f)) {
             return true;
         }
         if (s.role() != PeerRole.SUPER) {
@@ -720,7 +911,7 @@ final class Peer implements MeshPeer {
         } else {
             CellId next = mine.childToward(target);
             for (Child c : children.values()) {
-                if (c.record != null && next.equals(c.record.cell()) && c.send(f)) {
+                if (c.record != null && next.equals(c.record.cell()) && forward(c.links.get(f.trafficClass()), f)) {
                     return true;
                 }
             }
@@ -747,6 +938,21 @@ final class Peer implements MeshPeer {
         }
     }
 
+    /** Sends on a link if there is one, and counts what left: payload apart from control. */
+    private boolean forward(Link link, Frame f) {
+        if (link == null || !link.send(f)) {
+            return false;
+        }
+        if (f.type() == FrameType.DATA) {
+            payloadFrames.increment();
+            payloadBytes.add(f.payload().length);
+        } else {
+            controlFrames.increment();
+            controlBytes.add(f.payload().length);
+        }
+        return true;
+    }
+
     private boolean dropped() {
         unroutable.increment();
         return false;
@@ -755,8 +961,7 @@ final class Peer implements MeshPeer {
     private boolean sendUp(Frame f) {
         List<Binding> bs = bindings;
         for (Binding b : bs) {
-            Link l = b.links[f.trafficClass().ordinal()];
-            if (l != null && l.send(f)) {
+            if (forward(b.links.get(f.trafficClass()), f)) {
                 return true;
             }
         }
@@ -765,14 +970,14 @@ final class Peer implements MeshPeer {
 
     private boolean sendUp(Control c) {
         List<Binding> bs = bindings;
-        return !bs.isEmpty() && send(bs.get(0).links[TrafficClass.MESH.ordinal()], c);
+        return !bs.isEmpty() && send(bs.get(0).links.mesh(), c);
     }
 
     private boolean send(Link link, Control c) {
         if (link == null) {
             return false;
         }
-        boolean sent = link.send(new Frame(FrameType.CONTROL, TrafficClass.MESH, 0, id,
+        boolean sent = forward(link, new Frame(FrameType.CONTROL, TrafficClass.MESH, 0, id,
                 cell == null ? "" : cell.toString(), "", "", 0, System.nanoTime(), codec.encode(c)));
         if (!sent) {
             refused.increment();
@@ -781,6 +986,13 @@ final class Peer implements MeshPeer {
     }
 
     private void deliver(Frame f) {
+        if (f.type() == FrameType.CONTROL) {
+            onRoutedControl(f);
+            return;
+        }
+        if (s.role() == PeerRole.CLIENT && f.type() == FrameType.DATA && !streams.received(f)) {
+            return; // a duplicate or a damaged frame: counted, not delivered
+        }
         try {
             sink.accept(f);
         } catch (RuntimeException e) {
@@ -810,12 +1022,12 @@ final class Peer implements MeshPeer {
     private final class ChildSide implements LinkHandler {
         @Override
         public void onOpen(Link link) {
-            children.computeIfAbsent(link.remotePeer(), Child::new).links[link.trafficClass().ordinal()] = link;
+            children.computeIfAbsent(link.remotePeer(), Child::new).links.set(link);
         }
 
         @Override
         public void onFrame(Link link, Frame frame) {
-            if (frame.type() != FrameType.CONTROL) {
+            if (frame.type() != FrameType.CONTROL || !frame.targetPeer().isEmpty()) {
                 route(frame, false);
                 return;
             }
@@ -845,6 +1057,7 @@ final class Peer implements MeshPeer {
                 onLoop(() -> onJoin(r.peer(), c.id(), c.records()));
             }
             case JOIN -> onLoop(() -> onJoin(link.remotePeer(), c.id(), c.records()));
+            case TREE_QUERY -> send(link, Control.records(Control.Kind.TREE, c.id(), known.all()));
             case LEAVE -> {
                 if (c.records().size() == 1 && c.records().get(0).peer().equals(link.remotePeer()) && child != null) {
                     child.leaving = true;
@@ -858,11 +1071,14 @@ final class Peer implements MeshPeer {
         @Override
         public void onClose(Link link, CloseReason reason) {
             Child child = children.get(link.remotePeer());
-            if (child == null || child.links[link.trafficClass().ordinal()] != link) {
+            if (child == null || !child.links.clear(link)) {
                 return;
             }
+            if (link.trafficClass() != TrafficClass.MESH) {
+                return; // one class unloaded or reset: the child itself is still here
+            }
             children.remove(link.remotePeer(), child);
-            child.closeAll(false);
+            child.links.closeAll(false);
             if (state == PeerState.CRASHED || state == PeerState.LEFT) {
                 return;
             }
@@ -889,7 +1105,7 @@ final class Peer implements MeshPeer {
 
         @Override
         public void onFrame(Link link, Frame frame) {
-            if (frame.type() != FrameType.CONTROL) {
+            if (frame.type() != FrameType.CONTROL || !frame.targetPeer().isEmpty()) {
                 route(frame, false);
                 return;
             }
@@ -898,6 +1114,7 @@ final class Peer implements MeshPeer {
                 return;
             }
             switch (c.kind()) {
+            case TREE -> onLoop(() -> onTree(c.records()));
             case BOUND, REFUSED -> {
                 CompletableFuture<Control> waiting = pendingBinds.get(c.id());
                 if (waiting != null) {
@@ -913,6 +1130,10 @@ final class Peer implements MeshPeer {
         public void onClose(Link link, CloseReason reason) {
             if (binding.closedByUs) {
                 return;
+            }
+            boolean current = binding.links.clear(link);
+            if (link.trafficClass() != TrafficClass.MESH || !current) {
+                return; // one class unloaded or reset: the parent is still there
             }
             if (prebound.remove(binding)) {
                 binding.close(false); // the backup went away: prebind another when bound
@@ -1029,6 +1250,7 @@ final class Peer implements MeshPeer {
         }
         state = PeerState.CRASHED;
         loop.shutdownNow();
+        timer.shutdownNow();
         CellGroup g = group;
         if (g != null) {
             g.crash();
@@ -1043,7 +1265,7 @@ final class Peer implements MeshPeer {
             b.abort();
         }
         for (Child c : children.values()) {
-            c.abortAll();
+            c.links.closeAll(false);
         }
         closeQuietly(serving);
         disco.close();
@@ -1079,6 +1301,8 @@ final class Peer implements MeshPeer {
             LOG.log(Level.WARNING, "{0}: leave did not finish cleanly: {1}", id, e.toString());
         } finally {
             state = PeerState.LEFT;
+            streams.stopAll();
+            timer.shutdown();
             loop.shutdownNow();
             if (server != null) {
                 server.close();
@@ -1123,20 +1347,13 @@ final class Peer implements MeshPeer {
     public List<String> links() {
         List<String> out = new ArrayList<>();
         for (Binding b : bindings) {
-            for (Link l : b.links) {
-                if (l != null) {
-                    out.add("up   " + b.parent.peer() + " " + l.trafficClass().id() + " " + l.remoteAddress()
-                            + (l.isOpen() ? "" : " (closed)"));
-                }
-            }
+            b.links.describe("up  ", b.parent.peer(), out);
+        }
+        for (Binding b : prebound) {
+            b.links.describe("pre ", b.parent.peer(), out);
         }
         for (Child c : children.values()) {
-            for (Link l : c.links) {
-                if (l != null) {
-                    out.add("down " + c.peer + " " + l.trafficClass().id() + " " + l.remoteAddress()
-                            + (l.isOpen() ? "" : " (closed)"));
-                }
-            }
+            c.links.describe("down", c.peer, out);
         }
         return out;
     }
@@ -1194,7 +1411,7 @@ final class Peer implements MeshPeer {
     /** One link per class to one parent. */
     private static final class Binding {
         final PeerRecord parent;
-        final Link[] links = new Link[CLASSES];
+        final LinkSet links = new LinkSet();
         volatile boolean closedByUs;
 
         Binding(PeerRecord parent) {
@@ -1203,65 +1420,23 @@ final class Peer implements MeshPeer {
 
         void close(boolean gracefully) {
             closedByUs = true;
-            for (Link l : links) {
-                if (l != null) {
-                    if (gracefully) {
-                        l.close();
-                    } else {
-                        l.abort();
-                    }
-                }
-            }
+            links.closeAll(gracefully);
         }
 
         void abort() {
             close(false);
         }
-
-        boolean isOpen() {
-            for (Link l : links) {
-                if (l == null || !l.isOpen()) {
-                    return false;
-                }
-            }
-            return true;
-        }
     }
 
-    /** A child: its links by class, and its record once it said BIND. */
+    /** A child: its links by class and, once it said BIND, its record. */
     private static final class Child {
         final String peer;
-        final Link[] links = new Link[CLASSES];
+        final LinkSet links = new LinkSet();
         volatile PeerRecord record;
         volatile boolean leaving;
 
         Child(String peer) {
             this.peer = peer;
-        }
-
-        Link mesh() {
-            return links[TrafficClass.MESH.ordinal()];
-        }
-
-        boolean send(Frame f) {
-            Link l = links[f.trafficClass().ordinal()];
-            return l != null && l.send(f);
-        }
-
-        void closeAll(boolean gracefully) {
-            for (Link l : links) {
-                if (l != null) {
-                    if (gracefully) {
-                        l.close();
-                    } else {
-                        l.abort();
-                    }
-                }
-            }
-        }
-
-        void abortAll() {
-            closeAll(false);
         }
     }
 

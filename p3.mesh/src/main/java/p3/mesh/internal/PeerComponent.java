@@ -7,14 +7,21 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import p3.mesh.CellId;
+import p3.mesh.ClassStats;
 import p3.mesh.FailureRecord;
 import p3.mesh.MeshPeer;
+import p3.mesh.PeerCounters;
 import p3.mesh.PeerRole;
+import p3.mesh.Qos;
+import p3.mesh.spi.TrafficService;
 import p3.mesh.PeerState;
 import p3.transport.CellGroups;
 import p3.transport.Discovery;
@@ -112,6 +119,32 @@ public final class PeerComponent implements MeshPeer {
     @Deactivate
     void deactivate() {
         peer.leave();
+    }
+
+    /** Every traffic service, as it comes and goes: its class's links, sources and sinks follow it. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addTraffic(TrafficService service) {
+        peer.serviceAdded(service);
+    }
+
+    void removeTraffic(TrafficService service) {
+        peer.serviceRemoved(service);
+    }
+
+    @Override
+    public void requestAll(String trafficClass, Qos qos) {
+        peer.requestAll(trafficClass, qos);
+    }
+
+    @Override
+    public List<ClassStats> classStats() {
+        return peer.classStats();
+    }
+
+    @Override
+    public PeerCounters counters() {
+        return peer.counters();
     }
 
     @Override

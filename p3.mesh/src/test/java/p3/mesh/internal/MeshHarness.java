@@ -18,6 +18,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 import p3.mesh.PeerRole;
+import p3.mesh.Qos;
+import p3.mesh.spi.SyntheticTraffic;
+import p3.mesh.spi.TrafficProfile;
+import p3.mesh.spi.TrafficService;
 import p3.mesh.PeerState;
 import p3.transport.Frame;
 import p3.transport.TrafficClass;
@@ -44,6 +48,7 @@ final class MeshHarness implements AutoCloseable {
     final InetSocketAddress discoveryBase;
     final InetSocketAddress membershipBase;
     final Map<String, Peer> peers = new LinkedHashMap<>();
+    final List<TrafficService> services = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Whether peers started from now on keep links open to a backup parent. */
     boolean prebind = true;
     /** Frames delivered, by receiving peer. */
@@ -71,6 +76,7 @@ final class MeshHarness implements AutoCloseable {
         p.onDeliver(inbox::add);
         peers.put(id, p);
         p.start();
+        services.forEach(p::serviceAdded);
         return p;
     }
 
@@ -91,6 +97,27 @@ final class MeshHarness implements AutoCloseable {
         }
         started.add(startBound("client", PeerRole.CLIENT));
         return started;
+    }
+
+    /** A traffic service of synthetic frames, as the service bundles register. */
+    static TrafficService service(String cls, double rate, int bytes, boolean random) {
+        return new SyntheticTraffic(cls, new TrafficProfile(rate, bytes, random, 1, new Qos(false, Duration.ofMillis(100)))) {
+        };
+    }
+
+    /** Registers a service with every live peer, as DS does in a runtime. */
+    void addService(TrafficService service) {
+        services.add(service);
+        for (Peer p : peers.values()) {
+            p.serviceAdded(service);
+        }
+    }
+
+    void removeService(TrafficService service) {
+        services.remove(service);
+        for (Peer p : peers.values()) {
+            p.serviceRemoved(service);
+        }
     }
 
     Peer peer(String id) {

@@ -1,0 +1,246 @@
+package p3.mesh.internal;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+import p3.mesh.ClassStats;
+import p3.mesh.Qos;
+import p3.mesh.spi.TrafficService;
+import p3.transport.Frame;
+import p3.transport.FrameType;
+import p3.transport.TrafficClass;
+
+/**
+ * A peer's traffic: the sources a sensor runs for the clients that asked, and the sinks where a
+ * client measures what arrives. The classes present are those whose traffic service is registered.
+ */
+final class Streams {
+
+    private static final System.Logger LOG = System.getLogger(Streams.class.getName());
+    private static final long REPORT_INTERVAL_MS = 1000;
+
+    /** What the streams need of their peer. */
+    interface Mesh {
+        String id();
+
+        String cell();
+
+        /** Sends a frame of this peer into the mesh; false when it could not leave. */
+        boolean send(Frame frame);
+
+        /** A routed control message to another peer. */
+        void sendControl(String peer, String cell, Control c);
+    }
+
+    private final Mesh mesh;
+    private final ScheduledExecutorService timer;
+    private final Map<TrafficClass, TrafficService> services = new ConcurrentHashMap<>();
+    private final Map<String, Source> sources = new ConcurrentHashMap<>();
+    private final Map<TrafficClass, ClassSink> sinks = new ConcurrentHashMap<>();
+    private final Map<TrafficClass, Qos> asked = new ConcurrentHashMap<>();
+    private final Map<TrafficClass, LongAdder> produced = new EnumMap<>(TrafficClass.class);
+    private ScheduledFuture<?> reports;
+
+    Streams(Mesh mesh, ScheduledExecutorService timer) {
+        this.mesh = mesh;
+        this.timer = timer;
+        for (TrafficClass c : TrafficClass.values()) {
+            produced.put(c, new LongAdder());
+        }
+    }
+
+    /** The class of a service, or null (logged) when it names none of ours. */
+    static TrafficClass classOf(TrafficService service) {
+        String name = service.trafficClass();
+        for (TrafficClass c : TrafficClass.values()) {
+            if (c != TrafficClass.MESH && c.id().equals(name)) {
+                return c;
+            }
+        }
+        LOG.log(Level.WARNING, "a traffic service names class {0}, which is not audio, video or event: ignored", name);
+        return null;
+    }
+
+    /** A class (again): the streams that were asked for it resume where they stopped. */
+    void added(TrafficClass cls, TrafficService service) {
+        services.put(cls, service);
+        for (Source s : List.copyOf(sources.values())) {
+            if (s.cls == cls && s.stopped) {
+                subscribe(s.client, s.clientCell, cls, s.faultTolerant);
+            }
+        }
+    }
+
+    /** Stops the class's sources; its sink keeps what it measured. */
+    void removed(TrafficClass cls) {
+        services.remove(cls);
+        for (Source s : List.copyOf(sources.values())) {
+            if (s.cls == cls) {
+                s.stop();
+            }
+        }
+    }
+
+    Set<TrafficClass> classes() {
+        return services.keySet();
+    }
+
+    TrafficService service(TrafficClass cls) {
+        return services.get(cls);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Sensor side
+
+    /** A client asked for a class: stream it to the client until the class goes away. */
+    void subscribe(String client, String clientCell, TrafficClass cls, boolean faultTolerant) {
+        TrafficService service = services.get(cls);
+        if (service == null) {
+            LOG.log(Level.INFO, "{0}: {1} asked for {2}, which this runtime does not carry", mesh.id(), client, cls.id());
+            return;
+        }
+        String key = client + "/" + cls.id();
+        Source s = new Source(client, clientCell, cls, service, faultTolerant);
+        Source old = sources.put(key, s);
+        if (old != null) {
+            old.stop();
+            s.sequence = old.sequence; // a repeated request continues the stream, never restarts its numbers
+            s.produced.add(old.produced.sum());
+        }
+        s.schedule(0);
+        synchronized (this) {
+            if (reports == null) {
+                reports = timer.scheduleAtFixedRate(this::report, REPORT_INTERVAL_MS, REPORT_INTERVAL_MS,
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** Tells each client how many frames it was sent, so that it can count losses. */
+    private void report() {
+        for (Source s : sources.values()) {
+            mesh.sendControl(s.client, s.clientCell, Control.of(Control.Kind.SOURCE_STATS, s.produced.sum(), s.cls.id()));
+        }
+    }
+
+    void stopAll() {
+        for (Source s : sources.values()) {
+            s.stop();
+        }
+        report();
+        synchronized (this) {
+            if (reports != null) {
+                reports.cancel(false);
+            }
+        }
+    }
+
+    long produced(TrafficClass cls) {
+        return produced.get(cls).sum();
+    }
+
+    private final class Source implements Runnable {
+        final String client;
+        final String clientCell;
+        final TrafficClass cls;
+        final TrafficService service;
+        final boolean faultTolerant;
+        final Random random;
+        final LongAdder produced = new LongAdder();
+        long sequence;
+        long nextNanos;
+        volatile boolean stopped;
+
+        Source(String client, String clientCell, TrafficClass cls, TrafficService service, boolean faultTolerant) {
+            this.client = client;
+            this.clientCell = clientCell;
+            this.cls = cls;
+            this.service = service;
+            this.faultTolerant = faultTolerant;
+            this.random = new Random((mesh.id() + "/" + cls.id()).hashCode());
+        }
+
+        void schedule(long delayNanos) {
+            if (nextNanos == 0) {
+                nextNanos = System.nanoTime();
+            }
+            try {
+                timer.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                stopped = true;
+            }
+        }
+
+        @Override
+        public void run() {
+            if (stopped) {
+                return;
+            }
+            long seq = ++sequence;
+            byte[] payload = service.payload(seq, random);
+            // the frame is produced whether or not it can leave: one that cannot is a loss
+            produced.increment();
+            Streams.this.produced.get(cls).increment();
+            mesh.send(new Frame(FrameType.DATA, cls, faultTolerant ? Frame.FLAG_FAULT_TOLERANT : 0, mesh.id(),
+                    mesh.cell(), client, clientCell, seq, System.nanoTime(), payload));
+            // a fixed schedule: a late tick does not push back the ones after it
+            nextNanos += service.nextIntervalNanos(random);
+            schedule(Math.max(0, nextNanos - System.nanoTime()));
+        }
+
+        void stop() {
+            stopped = true;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Client side
+
+    void ask(TrafficClass cls, Qos qos) {
+        asked.put(cls, qos);
+    }
+
+    Map<TrafficClass, Qos> asked() {
+        return asked;
+    }
+
+    /** @return whether the frame is new and intact */
+    boolean received(Frame f) {
+        ClassSink sink = sinks.computeIfAbsent(f.trafficClass(), c -> new ClassSink(c.id()));
+        Qos qos = asked.get(f.trafficClass());
+        long deadline = qos == null ? Long.MAX_VALUE : qos.deadline().toNanos();
+        return sink.accept(f, services.get(f.trafficClass()), deadline, System.nanoTime());
+    }
+
+    void sourceReport(String source, TrafficClass cls, long sent) {
+        sinks.computeIfAbsent(cls, c -> new ClassSink(c.id())).sourceReport(source, sent);
+    }
+
+    /** Client: frames sent and not received, by source, of a class. */
+    Map<String, Long> lostBySource(TrafficClass cls) {
+        ClassSink sink = sinks.get(cls);
+        return sink == null ? Map.of() : sink.lostBySource();
+    }
+
+    List<ClassStats> stats() {
+        List<ClassStats> out = new ArrayList<>();
+        for (TrafficClass c : TrafficClass.values()) {
+            ClassSink sink = sinks.get(c);
+            if (sink != null) {
+                out.add(sink.stats());
+            }
+        }
+        return out;
+    }
+}

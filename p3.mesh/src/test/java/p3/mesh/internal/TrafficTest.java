@@ -1,0 +1,147 @@
+package p3.mesh.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import p3.mesh.ClassStats;
+import p3.mesh.PeerRole;
+import p3.mesh.Qos;
+import p3.mesh.spi.TrafficService;
+import p3.transport.TrafficClass;
+
+/** The report's three classes streaming from 8 sensors to the client, over the report's tree. */
+class TrafficTest {
+
+    private static final Qos QOS = new Qos(false, Duration.ofMillis(100));
+
+    private static ClassStats of(Peer client, String cls) {
+        return client.classStats().stream().filter(c -> c.trafficClass().equals(cls)).findFirst().orElse(null);
+    }
+
+    @Test
+    void everyClassArrivesAtItsRateWithoutLoss() throws Exception {
+        try (MeshHarness mesh = MeshHarness.reportShape()) {
+            mesh.addService(MeshHarness.service("audio", 38, 418, false));
+            mesh.addService(MeshHarness.service("video", 24, 4180, false));
+            mesh.addService(MeshHarness.service("event", 25, 1024, true));
+            mesh.form(14, 8);
+            Peer client = mesh.peer("client");
+            for (String cls : List.of("audio", "video", "event")) {
+                client.requestAll(cls, QOS);
+            }
+            await().atMost(MeshHarness.BOUND).until(() -> client.classStats().size() == 3
+                    && client.classStats().stream().allMatch(c -> c.received() > 0));
+            Map<String, Long> before = received(client);
+            long start = System.nanoTime();
+            // about three seconds of audio, then the rate of each class over that time
+            await().atMost(MeshHarness.BOUND).until(() -> received(client).get("audio") - before.get("audio") >= 8 * 38 * 3);
+            Map<String, Long> after = received(client);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            // 8 sensors each: audio 38/s, video 24/s, events 25/s on average (random arrivals)
+            assertThat((after.get("audio") - before.get("audio")) / seconds).isBetween(8 * 38 * 0.9, 8 * 38 * 1.1);
+            assertThat((after.get("video") - before.get("video")) / seconds).isBetween(8 * 24 * 0.9, 8 * 24 * 1.1);
+            assertThat((after.get("event") - before.get("event")) / seconds).isBetween(8 * 25 * 0.6, 8 * 25 * 1.4);
+
+            mesh.live(PeerRole.SENSOR).forEach(Peer::stopSources);
+            await().atMost(MeshHarness.BOUND).untilAsserted(() -> {
+                for (ClassStats c : client.classStats()) {
+                    assertThat(c.sent()).as(c.trafficClass()).isPositive();
+                    assertThat(c.lost()).as(c.trafficClass()).isZero();
+                    assertThat(c.received()).as(c.trafficClass()).isEqualTo(c.sent());
+                }
+            });
+            for (ClassStats c : client.classStats()) {
+                assertThat(c.duplicates()).isZero();
+                assertThat(c.corrupt()).isZero();
+                assertThat(c.p50()).isPositive().isLessThanOrEqualTo(c.p99());
+                assertThat(c.p99()).isLessThanOrEqualTo(c.max());
+                assertThat(c.mean()).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void aCrashOnASensorsPathCostsThatSensorOnly() throws Exception {
+        try (MeshHarness mesh = MeshHarness.reportShape()) {
+            mesh.prebind = false; // the report's rebind: a few frames are lost while it lasts
+            mesh.addService(MeshHarness.service("event", 500, 256, false));
+            mesh.form(14, 8);
+            Peer client = mesh.peer("client");
+            client.requestAll("event", QOS);
+            await().atMost(MeshHarness.BOUND).until(() -> of(client, "event") != null
+                    && of(client, "event").received() > 8 * 500);
+            Peer sensor = mesh.peer("sensor1");
+            Peer parent = mesh.peer(sensor.parents().get(0));
+            long before = mesh.received(client, sensor);
+            parent.crash();
+            MeshFailureTest.awaitRebind(sensor, parent);
+            // traffic resumes after the rebind
+            await().atMost(MeshHarness.BOUND).until(() -> mesh.received(client, sensor) > before + 500);
+
+            mesh.live(PeerRole.SENSOR).forEach(Peer::stopSources);
+            Map<String, Long> lost = new HashMap<>();
+            await().atMost(MeshHarness.BOUND).untilAsserted(() -> {
+                lost.clear();
+                lost.putAll(client.lostBySource(TrafficClass.EVENT));
+                assertThat(lost).hasSize(8);
+                for (Map.Entry<String, Long> e : lost.entrySet()) {
+                    if (!e.getKey().equals(sensor.id())) {
+                        assertThat(e.getValue()).as(e.getKey()).isZero();
+                    }
+                }
+            });
+            assertThat(lost.get(sensor.id())).as("frames of %s lost while it rebound", sensor.id()).isPositive();
+        }
+    }
+
+    @Test
+    void unloadingAClassStopsItAloneAndLoadingItResumesIt() throws Exception {
+        try (MeshHarness mesh = MeshHarness.reportShape()) {
+            TrafficService audio = MeshHarness.service("audio", 38, 418, false);
+            TrafficService video = MeshHarness.service("video", 24, 4180, false);
+            TrafficService event = MeshHarness.service("event", 25, 1024, true);
+            mesh.addService(audio);
+            mesh.addService(video);
+            mesh.addService(event);
+            mesh.form(14, 8);
+            Peer client = mesh.peer("client");
+            for (String cls : List.of("audio", "video", "event")) {
+                client.requestAll(cls, QOS);
+            }
+            await().atMost(MeshHarness.BOUND).until(() -> client.classStats().size() == 3
+                    && client.classStats().stream().allMatch(c -> c.received() > 50));
+
+            mesh.removeService(video);
+            await().atMost(MeshHarness.BOUND).until(() -> mesh.peer("sensor1").links().stream()
+                    .noneMatch(l -> l.contains(" video ")));
+            long videoStopped = of(client, "video").received();
+            long audioThen = of(client, "audio").received();
+            await().atMost(MeshHarness.BOUND).until(() -> of(client, "audio").received() > audioThen + 8 * 30);
+            assertThat(of(client, "video").received()).as("video stopped").isEqualTo(videoStopped);
+
+            mesh.addService(video);
+            await().atMost(MeshHarness.BOUND).until(() -> of(client, "video").received() > videoStopped + 8 * 10);
+
+            mesh.live(PeerRole.SENSOR).forEach(Peer::stopSources);
+            await().atMost(MeshHarness.BOUND).untilAsserted(() -> {
+                assertThat(of(client, "audio").lost()).isZero();
+                assertThat(of(client, "event").lost()).isZero();
+            });
+        }
+    }
+
+    private static Map<String, Long> received(Peer client) {
+        Map<String, Long> out = new HashMap<>();
+        for (ClassStats c : client.classStats()) {
+            out.put(c.trafficClass(), c.received());
+        }
+        return out;
+    }
+}
