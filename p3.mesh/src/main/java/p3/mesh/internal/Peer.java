@@ -1302,7 +1302,7 @@ final class Peer implements MeshPeer {
         } finally {
             state = PeerState.LEFT;
             streams.stopAll();
-            timer.shutdown();
+            timer.shutdown(); // after the final reports queued above
             loop.shutdownNow();
             if (server != null) {
                 server.close();

@@ -50,6 +50,7 @@ final class Streams {
     private final Map<TrafficClass, ClassSink> sinks = new ConcurrentHashMap<>();
     private final Map<TrafficClass, Qos> asked = new ConcurrentHashMap<>();
     private final Map<TrafficClass, LongAdder> produced = new EnumMap<>(TrafficClass.class);
+    /** Timer thread only. */
     private ScheduledFuture<?> reports;
 
     Streams(Mesh mesh, ScheduledExecutorService timer) {
@@ -103,27 +104,40 @@ final class Streams {
     // ---------------------------------------------------------------------------------------
     // Sensor side
 
-    /** A client asked for a class: stream it to the client until the class goes away. */
+    /**
+     * A client asked for a class: stream it to the client until the class goes away. Asking again
+     * changes nothing; a stream that was stopped resumes with its numbering. On the timer's thread,
+     * where the sources tick, so that a stream is never half replaced.
+     */
     void subscribe(String client, String clientCell, TrafficClass cls, boolean faultTolerant) {
+        try {
+            timer.execute(() -> start(client, clientCell, cls, faultTolerant));
+        } catch (RejectedExecutionException e) {
+            // the peer is gone
+        }
+    }
+
+    private void start(String client, String clientCell, TrafficClass cls, boolean faultTolerant) {
         TrafficService service = services.get(cls);
         if (service == null) {
             LOG.log(Level.INFO, "{0}: {1} asked for {2}, which this runtime does not carry", mesh.id(), client, cls.id());
             return;
         }
         String key = client + "/" + cls.id();
+        Source old = sources.get(key);
+        if (old != null && !old.stopped) {
+            return;
+        }
         Source s = new Source(client, clientCell, cls, service, faultTolerant);
-        Source old = sources.put(key, s);
         if (old != null) {
-            old.stop();
-            s.sequence = old.sequence; // a repeated request continues the stream, never restarts its numbers
+            s.sequence = old.sequence;
             s.produced.add(old.produced.sum());
         }
+        sources.put(key, s);
         s.schedule(0);
-        synchronized (this) {
-            if (reports == null) {
-                reports = timer.scheduleAtFixedRate(this::report, REPORT_INTERVAL_MS, REPORT_INTERVAL_MS,
-                        TimeUnit.MILLISECONDS);
-            }
+        if (reports == null) {
+            reports = timer.scheduleAtFixedRate(this::report, REPORT_INTERVAL_MS, REPORT_INTERVAL_MS,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -134,15 +148,21 @@ final class Streams {
         }
     }
 
+    /** Stops every source and sends the final counts, on the timer's thread so that no tick is half done. */
     void stopAll() {
-        for (Source s : sources.values()) {
-            s.stop();
-        }
-        report();
-        synchronized (this) {
-            if (reports != null) {
-                reports.cancel(false);
-            }
+        try {
+            timer.execute(() -> {
+                for (Source s : sources.values()) {
+                    s.stop();
+                }
+                report();
+                if (reports != null) {
+                    reports.cancel(false);
+                    reports = null;
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // the peer is gone
         }
     }
 

@@ -134,9 +134,12 @@ final class MeshHarness implements AutoCloseable {
         return out;
     }
 
-    /** Sends one EVENT frame from a peer to another, through the mesh; true if it left the sender. */
+    /**
+     * Sends one probe from a peer to another, through the mesh; true if it left the sender. It
+     * travels on the mesh's own connections, which are there whatever traffic services are loaded.
+     */
     boolean sendEvent(Peer from, Peer to) {
-        return from.send(new Frame(p3.transport.FrameType.DATA, TrafficClass.EVENT, 0, from.id(),
+        return from.send(new Frame(p3.transport.FrameType.DATA, TrafficClass.MESH, 0, from.id(),
                 String.valueOf(from.cell()), to.id(), String.valueOf(to.cell()), sequence.incrementAndGet(),
                 System.nanoTime(), new byte[1024]));
     }
