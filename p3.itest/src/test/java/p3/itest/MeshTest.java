@@ -26,12 +26,15 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 
+import p3.mesh.ClassStats;
 import p3.mesh.MeshPeer;
 import p3.mesh.PeerState;
+import p3.mesh.Qos;
 
 /** A small mesh made of factory configurations in one Felix framework, seen from the Gogo shell. */
 @RunWith(PaxExam.class)
@@ -93,6 +96,66 @@ public class MeshTest {
                 && !peerService("sensor1").parents().get(0).equals(parent));
         String failures = execute("p3:failures sensor1");
         assertTrue(failures, failures.contains("rebind FAST"));
+    }
+
+    @Test
+    public void stoppingTheVideoBundleStopsVideoAloneAndStartingItResumesIt() throws Exception {
+        discoveryPort = freeUdpRun(3);
+        membershipPort = freeUdpRun(3);
+        for (String id : List.of("sp1", "sp2", "sp3", "sp4")) {
+            peer(id, "super");
+        }
+        peer("sensor1", "sensor");
+        peer("sensor2", "sensor");
+        peer("client", "client");
+        MeshPeer client = peerService("client");
+        Qos qos = new Qos(false, Duration.ofMillis(100));
+        for (String cls : List.of("audio", "video", "event")) {
+            client.requestAll(cls, qos);
+        }
+        await().atMost(BOUND).until(() -> received(client, "audio") > 20 && received(client, "video") > 20
+                && received(client, "event") > 10);
+
+        Bundle video = bundle("p3.service.video");
+        video.stop();
+        long videoStopped = received(client, "video");
+        long audioThen = received(client, "audio");
+        long eventThen = received(client, "event");
+        await().atMost(BOUND).until(() -> received(client, "audio") > audioThen + 2 * 38
+                && received(client, "event") > eventThen + 2 * 10);
+        assertEquals("no video while its bundle is stopped", videoStopped, received(client, "video"));
+        assertTrue(peerService("sensor1").links().stream().noneMatch(l -> l.contains(" video ")));
+
+        video.start();
+        await().atMost(BOUND).until(() -> received(client, "video") > videoStopped + 2 * 24);
+        for (String cls : List.of("audio", "event")) {
+            ClassStats c = stats(client, cls);
+            assertEquals(cls + " lost nothing: " + c, 0, c.lost());
+            assertEquals(cls + " no duplicates", 0, c.duplicates());
+        }
+    }
+
+    private static long received(MeshPeer client, String cls) {
+        ClassStats c = stats(client, cls);
+        return c == null ? 0 : c.received();
+    }
+
+    private static ClassStats stats(MeshPeer client, String cls) {
+        for (ClassStats c : client.classStats()) {
+            if (c.trafficClass().equals(cls)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private Bundle bundle(String name) {
+        for (Bundle b : context.getBundles()) {
+            if (name.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError(name + " is not installed");
     }
 
     private void peer(String id, String role) throws Exception {

@@ -38,6 +38,9 @@ final class P3Options {
                 mavenBundle("org.awaitility", "awaitility").versionAsInProject(),
                 reactorBundle("p3.bundle.transport"),
                 reactorBundle("p3.bundle.mesh"),
+                reactorBundle("p3.bundle.audio"),
+                reactorBundle("p3.bundle.video"),
+                reactorBundle("p3.bundle.event"),
                 junitBundles());
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -19,7 +20,8 @@ import p3.mesh.PeerState;
 /** Gogo commands of scope {@code p3}: the tree, the peers, their links and failures, and fault injection. */
 @Component(service = MeshCommands.class, property = { "osgi.command.scope=p3", "osgi.command.function=tree",
         "osgi.command.function=peers", "osgi.command.function=links", "osgi.command.function=failures",
-        "osgi.command.function=crash", "osgi.command.function=crashcell", "osgi.command.function=leave" })
+        "osgi.command.function=crash", "osgi.command.function=crashcell", "osgi.command.function=leave",
+        "osgi.command.function=stats" })
 public final class MeshCommands {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -62,6 +64,13 @@ public final class MeshCommands {
                     f.rebind() == null ? "none" : f.rebind(), f.rebindMillis()));
         }
         return out.toString();
+    }
+
+    @Descriptor("statistics: per class at each client, mesh overhead, CPU and heap")
+    public String stats(@Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true",
+            absentValue = "false") boolean json) {
+        StatsReport report = new StatsReport(sorted());
+        return json ? report.json() : report.table();
     }
 
     @Descriptor("crash a peer: no goodbye on any link or group")

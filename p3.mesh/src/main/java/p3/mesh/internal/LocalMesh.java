@@ -1,0 +1,218 @@
+package p3.mesh.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.DatagramSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Locale;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+import p3.mesh.ClassStats;
+import p3.mesh.MeshPeer;
+import p3.mesh.PeerState;
+import p3.mesh.spi.TrafficService;
+
+/**
+ * The live local mesh of {@code ./p3 run}: when the framework property {@value #MESH_PROPERTY} is
+ * {@code report}, it creates the report's bench topology (span 2, 2 super-peers per cell, 3 levels,
+ * 8 sensors, 1 client) as factory configurations in this runtime, asks every sensor for every
+ * class that is loaded, and prints one line per second. With {@value #DURATION_PROPERTY} (for
+ * example {@code 30s}) it prints the final statistics after that long and stops the framework.
+ */
+@Component(immediate = true)
+public final class LocalMesh {
+
+    static final String MESH_PROPERTY = "p3.local.mesh";
+    static final String DURATION_PROPERTY = "p3.local.duration";
+    private static final String MARK = "p3.local";
+    private static final System.Logger LOG = System.getLogger(LocalMesh.class.getName());
+    private static final Duration PEER_BOUND = Duration.ofSeconds(30);
+
+    private final BundleContext context;
+    private final ConfigurationAdmin configAdmin;
+    private final Thread thread;
+
+    @Activate
+    public LocalMesh(BundleContext context, @Reference ConfigurationAdmin configAdmin) {
+        this.context = context;
+        this.configAdmin = configAdmin;
+        String shape = context.getProperty(MESH_PROPERTY);
+        if (shape == null || shape.isBlank() || shape.equals("off")) {
+            thread = null;
+            return;
+        }
+        if (!shape.equals("report")) {
+            throw new IllegalArgumentException(MESH_PROPERTY + " must be report or off: " + shape);
+        }
+        Duration duration = parseDuration(context.getProperty(DURATION_PROPERTY));
+        thread = new Thread(() -> run(duration), "p3-local-mesh");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    static Duration parseDuration(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            }
+            if (v.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
+            if (v.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
+            return Duration.ofSeconds(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(DURATION_PROPERTY + " must be like 30s, 500ms or 2m: " + value);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (thread != null) {
+            thread.interrupt();
+        }
+        removeOurs();
+    }
+
+    private void run(Duration duration) {
+        try {
+            removeOurs();
+            int discovery = freeUdpRun(7);
+            int membership = freeUdpRun(7);
+            long start = System.nanoTime();
+            for (int i = 1; i <= 14; i++) {
+                peer(String.format("sp%02d", i), "super", discovery, membership);
+            }
+            for (int i = 1; i <= 8; i++) {
+                peer("sensor" + i, "sensor", discovery, membership);
+            }
+            MeshPeer client = peer("client", "client", discovery, membership);
+            System.out.printf(Locale.ROOT, "p3: local mesh of 23 peers formed in %d ms (p3:tree, p3:stats, p3:crash)%n",
+                    (System.nanoTime() - start) / 1_000_000);
+            for (ServiceReference<TrafficService> ref : context.getServiceReferences(TrafficService.class, null)) {
+                TrafficService s = context.getService(ref);
+                try {
+                    client.requestAll(s.trafficClass(), s.profile().qos());
+                } finally {
+                    context.ungetService(ref);
+                }
+            }
+            report(client, duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.log(Level.ERROR, "p3: the local mesh failed", e);
+            System.out.println("p3: the local mesh failed: " + e);
+        }
+    }
+
+    /** One line a second; after {@code duration}, the final table and a stopped framework. */
+    private void report(MeshPeer client, Duration duration)
+            throws InterruptedException, BundleException, InvalidSyntaxException {
+        long start = System.nanoTime();
+        List<ClassStats> before = client.classStats();
+        long last = start;
+        while (duration == null || System.nanoTime() - start < duration.toNanos()) {
+            Thread.sleep(1000); // the display's own pace, nothing to await
+            long now = System.nanoTime();
+            List<ClassStats> stats = client.classStats();
+            System.out.printf(Locale.ROOT, "%4ds %s%n", (now - start) / 1_000_000_000L,
+                    StatsReport.line(stats, before, (now - last) / 1e9));
+            before = stats;
+            last = now;
+        }
+        System.out.print(new StatsReport(peers()).table());
+        context.getBundle(0).stop();
+    }
+
+    private List<MeshPeer> peers() throws InvalidSyntaxException {
+        List<MeshPeer> out = new ArrayList<>();
+        for (ServiceReference<MeshPeer> ref : context.getServiceReferences(MeshPeer.class, null)) {
+            out.add(context.getService(ref));
+        }
+        return out;
+    }
+
+    private MeshPeer peer(String id, String role, int discovery, int membership)
+            throws IOException, InterruptedException, InvalidSyntaxException {
+        Configuration c = configAdmin.createFactoryConfiguration(PeerComponent.PID, "?");
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("peerId", id);
+        p.put("role", role);
+        p.put("mesh", "local" + ProcessHandle.current().pid());
+        p.put("discoveryPort", discovery);
+        p.put("membershipPort", membership);
+        p.put(MARK, Boolean.TRUE);
+        c.update(p);
+        // one at a time, so that exactly one super-peer founds the root
+        long deadline = System.nanoTime() + PEER_BOUND.toNanos();
+        while (System.nanoTime() < deadline) {
+            Collection<ServiceReference<MeshPeer>> refs = context.getServiceReferences(MeshPeer.class,
+                    "(peerId=" + id + ")");
+            for (ServiceReference<MeshPeer> ref : refs) {
+                MeshPeer peer = context.getService(ref);
+                if (peer != null && peer.state() == PeerState.BOUND) {
+                    return peer;
+                }
+            }
+            Thread.sleep(10); // polling the registry with a bound: the peer reports no event of its own
+        }
+        throw new IllegalStateException(id + " did not join within " + PEER_BOUND.toSeconds() + " s");
+    }
+
+    private void removeOurs() {
+        try {
+            Configuration[] mine = configAdmin.listConfigurations("(" + MARK + "=true)");
+            if (mine != null) {
+                for (Configuration c : mine) {
+                    c.delete();
+                }
+            }
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.log(Level.WARNING, "p3: cannot remove the local mesh's configurations: {0}", e.toString());
+        }
+    }
+
+    private static int freeUdpRun(int count) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base;
+            try (DatagramSocket s = new DatagramSocket(0)) {
+                base = s.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            boolean free = base + count <= 65535;
+            for (int p = base + 1; p < base + count && free; p++) {
+                try (DatagramSocket s = new DatagramSocket(p)) {
+                    // free
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no run of " + count + " free UDP ports");
+    }
+}
