@@ -11,9 +11,10 @@ package p3.transport.internal;
  * @param connectTimeoutMs how long a connection and its HELLO exchange may take
  * @param heartbeatMs      a link idle for this long sends a heartbeat
  * @param idleTimeoutMs    a link that received nothing for this long is dead
+ * @param ipTos            mark each class's sockets with its DSCP
  */
 public record LinkSettings(int ioThreads, boolean tcpNoDelay, int maxFrameLength, int lowWaterMark,
-        int highWaterMark, int connectTimeoutMs, int heartbeatMs, int idleTimeoutMs) {
+        int highWaterMark, int connectTimeoutMs, int heartbeatMs, int idleTimeoutMs, boolean ipTos) {
 
     public LinkSettings {
         positive("ioThreads", ioThreads);
@@ -34,19 +35,26 @@ public record LinkSettings(int ioThreads, boolean tcpNoDelay, int maxFrameLength
         }
     }
 
+    /** Settings with each class's sockets marked with its DSCP. */
+    public LinkSettings(int ioThreads, boolean tcpNoDelay, int maxFrameLength, int lowWaterMark, int highWaterMark,
+            int connectTimeoutMs, int heartbeatMs, int idleTimeoutMs) {
+        this(ioThreads, tcpNoDelay, maxFrameLength, lowWaterMark, highWaterMark, connectTimeoutMs, heartbeatMs,
+                idleTimeoutMs, true);
+    }
+
     /** Defaults for a LAN: Nagle off, 1 MiB frames, 1 MiB of outbound buffer per link. */
     public static LinkSettings defaults() {
-        return new LinkSettings(2, true, 1 << 20, 256 << 10, 1 << 20, 2000, 250, 1500);
+        return new LinkSettings(2, true, 1 << 20, 256 << 10, 1 << 20, 2000, 250, 1500, true);
     }
 
     public LinkSettings withTcpNoDelay(boolean on) {
         return new LinkSettings(ioThreads, on, maxFrameLength, lowWaterMark, highWaterMark, connectTimeoutMs,
-                heartbeatMs, idleTimeoutMs);
+                heartbeatMs, idleTimeoutMs, ipTos);
     }
 
     public LinkSettings withWaterMarks(int low, int high) {
         return new LinkSettings(ioThreads, tcpNoDelay, maxFrameLength, low, high, connectTimeoutMs, heartbeatMs,
-                idleTimeoutMs);
+                idleTimeoutMs, ipTos);
     }
 
     static void positive(String property, long value) {

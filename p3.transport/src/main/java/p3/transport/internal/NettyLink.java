@@ -38,6 +38,7 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
     private final LinkHandler handler;
     private final Counters counters;
     private final boolean connecting;
+    private final boolean markIpTos;
     /** Completes when the link is open; fails when it closes before. */
     final CompletableFuture<Link> opened = new CompletableFuture<>();
 
@@ -47,7 +48,8 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
     private boolean open; // event loop only
 
     NettyLink(Channel channel, String localPeer, TrafficClass trafficClass, LinkHandler handler, Counters counters,
-            boolean connecting) {
+            boolean connecting, boolean markIpTos) {
+        this.markIpTos = markIpTos;
         this.channel = channel;
         this.localPeer = localPeer;
         this.trafficClass = trafficClass;
@@ -131,8 +133,20 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
         channel.close();
     }
 
+    /** The class's DSCP on the socket; where the platform refuses it, the link works unmarked. */
+    void markTrafficClass() {
+        if (markIpTos && trafficClass != null) {
+            try {
+                channel.config().setOption(ChannelOption.IP_TOS, trafficClass.ipTos());
+            } catch (ChannelException e) {
+                LOG.log(Level.DEBUG, "{0}: IP_TOS refused on {1}: {2}", localPeer, channel, e.toString());
+            }
+        }
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        markTrafficClass();
         if (connecting) {
             ctx.writeAndFlush(hello(), ctx.voidPromise());
         }
@@ -155,6 +169,7 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
             remotePeer = frame.sourcePeer();
             if (!connecting) {
                 trafficClass = frame.trafficClass();
+                markTrafficClass();
                 ctx.writeAndFlush(hello(), ctx.voidPromise());
             }
             counters.linksOpened.increment();

@@ -72,6 +72,9 @@ public final class NettyLinks implements Links {
 
         @AttributeDefinition(description = "A link that received nothing for this long is closed as dead, in ms")
         int idleTimeoutMs() default 1500;
+
+        @AttributeDefinition(description = "Mark each class's sockets with its DSCP (IP traffic class)")
+        boolean ipTos() default true;
     }
 
     private final LinkSettings settings;
@@ -81,7 +84,7 @@ public final class NettyLinks implements Links {
     @Activate
     public NettyLinks(Config c) {
         this(new LinkSettings(c.ioThreads(), c.tcpNoDelay(), c.maxFrameLength(), c.writeBufferLowWaterMark(),
-                c.writeBufferHighWaterMark(), c.connectTimeoutMs(), c.heartbeatMs(), c.idleTimeoutMs()));
+                c.writeBufferHighWaterMark(), c.connectTimeoutMs(), c.heartbeatMs(), c.idleTimeoutMs(), c.ipTos()));
     }
 
     public NettyLinks(LinkSettings settings) {
@@ -118,7 +121,7 @@ public final class NettyLinks implements Links {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         accepted.add(ch);
-                        compose(ch, new NettyLink(ch, localPeer, null, handler, counters, false));
+                        compose(ch, new NettyLink(ch, localPeer, null, handler, counters, false, settings.ipTos()));
                     }
                 });
         ChannelFuture bound = b.bind(bind).awaitUninterruptibly();
@@ -142,7 +145,7 @@ public final class NettyLinks implements Links {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        NettyLink link = new NettyLink(ch, localPeer, trafficClass, handler, counters, true);
+                        NettyLink link = new NettyLink(ch, localPeer, trafficClass, handler, counters, true, settings.ipTos());
                         compose(ch, link);
                         link.opened.whenComplete((l, e) -> {
                             if (e == null) {
