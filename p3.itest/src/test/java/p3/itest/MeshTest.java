@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.DatagramSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +34,7 @@ import p3.mesh.ClassStats;
 import p3.mesh.MeshPeer;
 import p3.mesh.PeerState;
 import p3.mesh.Qos;
+import p3.transport.PortRuns;
 
 /** A small mesh made of factory configurations in one Felix framework, seen from the Gogo shell. */
 @RunWith(PaxExam.class)
@@ -71,8 +71,8 @@ public class MeshTest {
 
     @Test
     public void aMeshOfFactoryConfigurationsShowsItsTreeInTheShell() throws Exception {
-        discoveryPort = freeUdpRun(3);
-        membershipPort = freeUdpRun(3);
+        discoveryPort = PortRuns.freeUdp(3);
+        membershipPort = PortRuns.freeUdp(3);
         // depth 1: cells 0, 01, 02; one peer at a time, so that exactly one founds the root
         for (String id : List.of("sp1", "sp2", "sp3", "sp4")) {
             peer(id, "super");
@@ -100,8 +100,8 @@ public class MeshTest {
 
     @Test
     public void stoppingTheVideoBundleStopsVideoAloneAndStartingItResumesIt() throws Exception {
-        discoveryPort = freeUdpRun(3);
-        membershipPort = freeUdpRun(3);
+        discoveryPort = PortRuns.freeUdp(3);
+        membershipPort = PortRuns.freeUdp(3);
         for (String id : List.of("sp1", "sp2", "sp3", "sp4")) {
             peer(id, "super");
         }
@@ -193,27 +193,6 @@ public class MeshTest {
         } finally {
             session.close();
         }
-    }
-
-    private static int freeUdpRun(int count) throws Exception {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int base;
-            try (DatagramSocket s = new DatagramSocket(0)) {
-                base = s.getLocalPort();
-            }
-            boolean free = base + count <= 65535;
-            for (int p = base + 1; p < base + count && free; p++) {
-                try (DatagramSocket s = new DatagramSocket(p)) {
-                    // free
-                } catch (java.io.IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no run of free UDP ports");
     }
 
 }

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -41,6 +40,7 @@ import p3.transport.Link;
 import p3.transport.LinkHandler;
 import p3.transport.LinkServer;
 import p3.transport.Links;
+import p3.transport.PortRuns;
 import p3.transport.TrafficClass;
 
 /** The transport services, used as another bundle would: through the service registry only. */
@@ -118,7 +118,7 @@ public class TransportTest {
         CellGroups groups = awaitService(CellGroups.class, "(failureTimeoutMs=" + failureTimeoutMs + ")");
 
         String cluster = "p3.itest." + UUID.randomUUID() + ".cell.01";
-        InetSocketAddress mcast = new InetSocketAddress("228.1.2.2", freeUdpPort());
+        InetSocketAddress mcast = new InetSocketAddress("228.1.2.2", PortRuns.freeUdp(1));
         Member one = new Member();
         Member two = new Member();
         CellGroup g1 = groups.join(new GroupSpec(cluster, "sp-1", mcast), one);
@@ -151,12 +151,6 @@ public class TransportTest {
             return service;
         } finally {
             tracker.close();
-        }
-    }
-
-    private static int freeUdpPort() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

@@ -1,9 +1,7 @@
 package p3.mesh.internal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.net.DatagramSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,6 +24,7 @@ import p3.mesh.ClassStats;
 import p3.mesh.MeshPeer;
 import p3.mesh.PeerState;
 import p3.mesh.spi.TrafficService;
+import p3.transport.PortRuns;
 
 /**
  * The live local mesh of {@code ./p3 run}: when the framework property {@value #MESH_PROPERTY} is
@@ -97,8 +96,8 @@ public final class LocalMesh {
     private void run(Duration duration) {
         try {
             removeOurs();
-            int discovery = freeUdpRun(7);
-            int membership = freeUdpRun(7);
+            int discovery = PortRuns.freeUdp(7);
+            int membership = PortRuns.freeUdp(7);
             long start = System.nanoTime();
             for (int i = 1; i <= 14; i++) {
                 peer(String.format("sp%02d", i), "super", discovery, membership);
@@ -191,28 +190,5 @@ public final class LocalMesh {
         } catch (IOException | InvalidSyntaxException e) {
             LOG.log(Level.WARNING, "p3: cannot remove the local mesh's configurations: {0}", e.toString());
         }
-    }
-
-    private static int freeUdpRun(int count) {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int base;
-            try (DatagramSocket s = new DatagramSocket(0)) {
-                base = s.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            boolean free = base + count <= 65535;
-            for (int p = base + 1; p < base + count && free; p++) {
-                try (DatagramSocket s = new DatagramSocket(p)) {
-                    // free
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no run of " + count + " free UDP ports");
     }
 }

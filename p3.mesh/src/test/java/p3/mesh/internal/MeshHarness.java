@@ -2,9 +2,6 @@ package p3.mesh.internal;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -24,6 +21,7 @@ import p3.mesh.spi.TrafficProfile;
 import p3.mesh.spi.TrafficService;
 import p3.mesh.PeerState;
 import p3.transport.Frame;
+import p3.transport.PortRuns;
 import p3.transport.TrafficClass;
 import p3.transport.internal.GroupSettings;
 import p3.transport.internal.JGroupsCellGroups;
@@ -58,8 +56,8 @@ final class MeshHarness implements AutoCloseable {
     MeshHarness(TreeShape shape) {
         this.shape = shape;
         int cells = shape.cells().size();
-        this.discoveryBase = new InetSocketAddress("228.1.2.3", freeUdpRun(cells));
-        this.membershipBase = new InetSocketAddress("228.1.2.2", freeUdpRun(cells));
+        this.discoveryBase = new InetSocketAddress("228.1.2.3", PortRuns.freeUdp(cells));
+        this.membershipBase = new InetSocketAddress("228.1.2.2", PortRuns.freeUdp(cells));
     }
 
     /** The report's bench: span 2, 2 super-peers per cell, 3 levels, 2 sensors per cell. */
@@ -194,31 +192,5 @@ final class MeshHarness implements AutoCloseable {
         }
         discovery.close();
         links.close();
-    }
-
-    private static int freeUdpRun(int count) {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int base;
-            try (DatagramSocket s = new DatagramSocket(0)) {
-                base = s.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            if (base + count > 65535) {
-                continue;
-            }
-            boolean free = true;
-            for (int p = base + 1; p < base + count && free; p++) {
-                try (DatagramSocket s = new DatagramSocket(p)) {
-                    // free
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no run of " + count + " free UDP ports");
     }
 }

@@ -2,9 +2,10 @@ package p3.transport.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+
+import p3.transport.PortRuns;
 
 /** Ports free on loopback now, for tests that must name a port up front. */
 final class FreePorts {
@@ -29,29 +30,7 @@ final class FreePorts {
 
     /** A UDP port with {@code count - 1} free UDP ports above it (for a tree of cells). */
     static int udp(int count) {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base;
-            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                base = s.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            if (base + count > 65535) {
-                continue;
-            }
-            boolean free = true;
-            for (int p = base + 1; p < base + count && free; p++) {
-                try (DatagramSocket s = new DatagramSocket(p, InetAddress.getLoopbackAddress())) {
-                    // free
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no run of " + count + " free UDP ports");
+        return PortRuns.freeUdp(count);
     }
 
     private static boolean allFree(int base, int count) {
