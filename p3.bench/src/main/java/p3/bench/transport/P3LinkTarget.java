@@ -1,0 +1,110 @@
+package p3.bench.transport;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import p3.transport.Frame;
+import p3.transport.FrameType;
+import p3.transport.Link;
+import p3.transport.LinkHandler;
+import p3.transport.LinkServer;
+import p3.transport.TrafficClass;
+import p3.transport.internal.LinkSettings;
+import p3.transport.internal.NettyLinks;
+
+/**
+ * A P3 link: a sender peer connects one {@link TrafficClass#EVENT} link to a receiver peer's
+ * {@link LinkServer}, both on one {@link NettyLinks} with the default settings, as two peers of one
+ * runtime would.
+ */
+final class P3LinkTarget implements BenchTarget {
+
+    static final String SENDER = "bench-sender";
+    static final String RECEIVER = "bench-receiver";
+    static final String CELL = "0.1";
+    /** Netty names the event loop threads of {@link NettyLinks} after this. */
+    static final String LOOP_PREFIX = "p3-link";
+    /** Length field, magic, version, type, class, flags, sequence, sendNanos, four id lengths. */
+    private static final int FIXED_HEADER = 4 + 2 + 1 + 1 + 1 + 1 + 8 + 8 + 4;
+
+    private final NettyLinks links;
+    private final int payloadBytes;
+    private LinkServer server;
+    private Link link;
+
+    private P3LinkTarget(NettyLinks links, int payloadBytes) {
+        this.links = links;
+        this.payloadBytes = payloadBytes;
+    }
+
+    static BenchTarget open(int ioThreads, int payloadBytes, Arrivals arrivals) throws Exception {
+        P3LinkTarget t = new P3LinkTarget(new NettyLinks(settings(ioThreads)), payloadBytes);
+        try {
+            LinkHandler receiver = (link, frame) -> arrivals.arrived(frame.sequence(), frame.sendNanos(),
+                    System.nanoTime());
+            t.server = t.links.listen(new InetSocketAddress(Loopback.ADDRESS, 0), RECEIVER, receiver);
+            LinkHandler sender = (link, frame) -> {
+                // the receiver sends nothing back
+            };
+            t.link = t.links.connect(t.server.address(), SENDER, TrafficClass.EVENT, sender)
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            return t;
+        } catch (Exception | Error e) {
+            t.close();
+            throw e;
+        }
+    }
+
+    /** The transport's defaults, with the bench's thread count. */
+    static LinkSettings settings(int ioThreads) {
+        LinkSettings d = LinkSettings.defaults();
+        if (ioThreads == d.ioThreads()) {
+            return d;
+        }
+        return new LinkSettings(ioThreads, d.tcpNoDelay(), d.maxFrameLength(), d.lowWaterMark(), d.highWaterMark(),
+                d.connectTimeoutMs(), d.heartbeatMs(), d.idleTimeoutMs(), d.ipTos());
+    }
+
+    @Override
+    public boolean send(long sequence, long sendNanos) {
+        return link.send(new Frame(FrameType.DATA, TrafficClass.EVENT, 0, SENDER, CELL, RECEIVER, CELL, sequence,
+                sendNanos, BenchTarget.payload(payloadBytes, sendNanos, sequence)));
+    }
+
+    @Override
+    public boolean isWritable() {
+        return link.isWritable();
+    }
+
+    @Override
+    public String loopThreadPrefix() {
+        return LOOP_PREFIX;
+    }
+
+    @Override
+    public int wireBytesPerFrame() {
+        int ids = utf8(SENDER) + utf8(CELL) + utf8(RECEIVER) + utf8(CELL);
+        return FIXED_HEADER + ids + payloadBytes;
+    }
+
+    private static int utf8(String id) {
+        return id.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    @Override
+    public void close() {
+        // the server first: LinkServer.close() looks up the NettyLink of each accepted channel, and throws a
+        // NullPointerException when that channel is being torn down meanwhile (by our link's FIN, say)
+        try {
+            if (server != null) {
+                server.close();
+            }
+            if (link != null) {
+                link.close();
+            }
+        } finally {
+            links.close();
+        }
+    }
+}
