@@ -13,6 +13,8 @@ public enum FrameType {
     /** Keeps an idle link alive; never reaches the link's handler. */
     HEARTBEAT(5);
 
+    private static final FrameType[] ALL = values(); // values() copies: not on the decode path
+
     private final int code;
 
     FrameType(int code) {
@@ -25,7 +27,7 @@ public enum FrameType {
 
     /** @return the type of that wire code, or {@code null} when the code is unknown */
     public static FrameType ofCode(int code) {
-        for (FrameType t : values()) {
+        for (FrameType t : ALL) {
             if (t.code == code) {
                 return t;
             }

@@ -115,6 +115,7 @@ public final class NettyLinks implements Links {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, settings.tcpNoDelay())
+                .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, FrameSizeEstimator.INSTANCE)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(settings.lowWaterMark(), settings.highWaterMark()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -140,6 +141,7 @@ public final class NettyLinks implements Links {
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, settings.tcpNoDelay())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMs())
+                .option(ChannelOption.MESSAGE_SIZE_ESTIMATOR, FrameSizeEstimator.INSTANCE)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(settings.lowWaterMark(), settings.highWaterMark()))
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -201,7 +203,12 @@ public final class NettyLinks implements Links {
         public void close() {
             server.close().syncUninterruptibly();
             for (Channel ch : accepted) {
-                ch.pipeline().get(NettyLink.class).close();
+                NettyLink link = ch.pipeline().get(NettyLink.class);
+                if (link != null) {
+                    link.close();
+                } else {
+                    ch.close();
+                }
             }
         }
 

@@ -161,8 +161,8 @@ class LinksTest {
                     }
                 }
                 assertThat(refused).as("the link refuses once its buffer is full").isEqualTo(1);
-                // socket buffers take some, the watermark bounds the rest: far fewer than the 20,000 tried
-                assertThat(accepted).isLessThan(5_000);
+                // socket buffers take some (a few MB on loopback), the 32 KiB watermark bounds the rest
+                assertThat(accepted).isLessThan(2_000);
                 assertThat(small.stats().framesRefused()).isEqualTo(1);
             }
         } finally {
