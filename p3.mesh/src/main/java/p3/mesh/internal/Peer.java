@@ -90,6 +90,8 @@ final class Peer implements MeshPeer {
     private long epoch;
     /** Decided to found the root cell and not in it yet. */
     private volatile boolean founding;
+    /** Leaving: no more joins or rebinds. */
+    private volatile boolean stopping;
     private int lastIndexInCell;
     /** What discovery told of the parent cell: the backups for a fast rebind. */
     private List<PeerRecord> candidates = List.of();
@@ -341,7 +343,7 @@ final class Peer implements MeshPeer {
     // Join (Listing 1) and discovery requests (Listing 2)
 
     private void join() {
-        while (state != PeerState.CRASHED && state != PeerState.LEFT) {
+        while (!stopping && state != PeerState.CRASHED && state != PeerState.LEFT) {
             state = PeerState.JOINING;
             CellId placed = requestCell();
             if (placed != null && bindToCell(placed)) {
@@ -686,7 +688,7 @@ final class Peer implements MeshPeer {
 
     /** A link of the current parent closed without our asking: rebind, fast if the cell has another peer. */
     private void parentLost(Binding lost, CloseReason reason) {
-        if (!bindings.contains(lost) || state == PeerState.CRASHED || state == PeerState.LEFT) {
+        if (stopping || !bindings.contains(lost) || state == PeerState.CRASHED || state == PeerState.LEFT) {
             return;
         }
         long detected = System.nanoTime();
@@ -1277,6 +1279,7 @@ final class Peer implements MeshPeer {
         if (state == PeerState.CRASHED || state == PeerState.LEFT) {
             return;
         }
+        stopping = true; // a parent that leaves meanwhile is not a reason to rebind any more
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             onLoop(() -> {

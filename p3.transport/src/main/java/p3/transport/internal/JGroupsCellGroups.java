@@ -134,6 +134,9 @@ public final class JGroupsCellGroups implements CellGroups {
             UDP udp = new UDP().setMulticastAddress(spec.multicast().getAddress())
                     .setMulticastPort(spec.multicast().getPort());
             udp.setMulticastTTL(settings.ipTtl());
+            // within the kernel's default cap (4 MiB here), so that JGroups does not warn for every cell
+            udp.setMcastRecvBufSize(2 << 20).setMcastSendBufSize(1 << 20).setUcastRecvBufSize(2 << 20)
+                    .setUcastSendBufSize(1 << 20);
             stack.add(udp.setValue("bind_addr", settings.bindAddress()));
             stack.add(new PING());
         }
