@@ -1020,6 +1020,31 @@ final class Peer implements MeshPeer {
     // ---------------------------------------------------------------------------------------
     // The three sides a peer hears from: its children, its parents, its cell
 
+    /** Whether a child in that place may bind here: a sensor of this cell, a client at the root, a child cell's super-peer. */
+    private boolean servesCellOf(PeerRecord child) {
+        CellId mine = cell;
+        if (mine == null || child.cell() == null) {
+            return false;
+        }
+        return switch (child.role()) {
+        case SENSOR -> mine.equals(child.cell());
+        case CLIENT -> mine.isRoot();
+        case SUPER -> !child.cell().isRoot() && child.cell().parent().equals(mine);
+        };
+    }
+
+    /**
+     * A frame from a neighbour: data and routed control go on (Listing 4, HandlePeerMessage); control
+     * for this link is decoded and returned.
+     */
+    private Control forThisLink(Frame frame) {
+        if (frame.type() != FrameType.CONTROL || !frame.targetPeer().isEmpty()) {
+            route(frame, false);
+            return null;
+        }
+        return decode(frame.payload());
+    }
+
     /** Links accepted from children (super-peers of child cells, sensors, clients). */
     private final class ChildSide implements LinkHandler {
         @Override
@@ -1029,11 +1054,7 @@ final class Peer implements MeshPeer {
 
         @Override
         public void onFrame(Link link, Frame frame) {
-            if (frame.type() != FrameType.CONTROL || !frame.targetPeer().isEmpty()) {
-                route(frame, false);
-                return;
-            }
-            Control c = decode(frame.payload());
+            Control c = forThisLink(frame);
             if (c == null) {
                 return;
             }
@@ -1052,6 +1073,11 @@ final class Peer implements MeshPeer {
                 }
                 if (state != PeerState.BOUND) {
                     send(link, Control.of(Control.Kind.REFUSED, c.id(), "not bound yet"));
+                    return;
+                }
+                if (!servesCellOf(r)) {
+                    // a child that still holds this peer's old place (it moved cells meanwhile)
+                    send(link, Control.of(Control.Kind.REFUSED, c.id(), "serving cell " + cell + ", not " + r.cell()));
                     return;
                 }
                 child.record = r;
@@ -1107,11 +1133,7 @@ final class Peer implements MeshPeer {
 
         @Override
         public void onFrame(Link link, Frame frame) {
-            if (frame.type() != FrameType.CONTROL || !frame.targetPeer().isEmpty()) {
-                route(frame, false);
-                return;
-            }
-            Control c = decode(frame.payload());
+            Control c = forThisLink(frame);
             if (c == null) {
                 return;
             }
