@@ -53,12 +53,6 @@ public record Frame(FrameType type, TrafficClass trafficClass, int flags, String
         return (flags & FLAG_FAULT_TOLERANT) != 0;
     }
 
-    /** The same frame with other flags. */
-    public Frame withFlags(int newFlags) {
-        return new Frame(type, trafficClass, newFlags, sourcePeer, sourceCell, targetPeer, targetCell, sequence,
-                sendNanos, payload);
-    }
-
     @Override
     public String toString() {
         return type + "/" + trafficClass.id() + " " + sourcePeer + "@" + sourceCell + " -> " + targetPeer + "@"

@@ -114,8 +114,6 @@ final class Peer implements MeshPeer {
 
     private final List<FailureRecord> failures = new CopyOnWriteArrayList<>();
     private volatile Consumer<Frame> sink = f -> { };
-    private volatile long joinStartNanos;
-    private volatile long joinedNanos;
 
     final LongAdder unroutable = new LongAdder();
     final LongAdder payloadFrames = new LongAdder();
@@ -314,10 +312,6 @@ final class Peer implements MeshPeer {
         return null;
     }
 
-    /** Frames this sensor produced of a class. */
-    long produced(TrafficClass cls) {
-        return streams.produced(cls);
-    }
 
     /** Opens the peer's sockets and starts joining; returns at once. */
     void start() throws TransportException {
@@ -325,7 +319,6 @@ final class Peer implements MeshPeer {
         if (s.role() == PeerRole.SUPER) {
             server = links.listen(new InetSocketAddress(s.bindAddress(), 0), id, new ChildSide());
         }
-        joinStartNanos = System.nanoTime();
         onLoop(this::join);
     }
 
@@ -334,10 +327,6 @@ final class Peer implements MeshPeer {
         this.sink = consumer;
     }
 
-    /** Nanoseconds from start to the root's acknowledgement of the join, or -1 before. */
-    long joinNanos() {
-        return joinedNanos == 0 ? -1 : joinedNanos - joinStartNanos;
-    }
 
     // ---------------------------------------------------------------------------------------
     // Join (Listing 1) and discovery requests (Listing 2)
@@ -416,7 +405,6 @@ final class Peer implements MeshPeer {
             known.put(me);
             announce(Control.records(Control.Kind.CELL_RECORDS, 0, List.of(me)));
             state = PeerState.BOUND;
-            joinedNanos = System.nanoTime();
             LOG.log(Level.INFO, "{0}: in the root cell", id);
             return true;
         }
@@ -832,10 +820,7 @@ final class Peer implements MeshPeer {
     private void onJoined(long upId) {
         PendingJoin p = pendingJoins.remove(upId);
         if (p == null) {
-            if (joinedNanos == 0) {
-                joinedNanos = System.nanoTime();
-            }
-            return;
+            return; // the reply to this peer's own BIND: nothing to pass on
         }
         Child c = children.get(p.child);
         if (c != null) {
@@ -1402,9 +1387,6 @@ final class Peer implements MeshPeer {
         }
     }
 
-    List<String> mates() {
-        return mates;
-    }
 
     @Override
     public String toString() {

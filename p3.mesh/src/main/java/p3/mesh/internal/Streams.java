@@ -2,7 +2,6 @@ package p3.mesh.internal;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -49,16 +48,12 @@ final class Streams {
     private final Map<String, Source> sources = new ConcurrentHashMap<>();
     private final Map<TrafficClass, ClassSink> sinks = new ConcurrentHashMap<>();
     private final Map<TrafficClass, Qos> asked = new ConcurrentHashMap<>();
-    private final Map<TrafficClass, LongAdder> produced = new EnumMap<>(TrafficClass.class);
     /** Timer thread only. */
     private ScheduledFuture<?> reports;
 
     Streams(Mesh mesh, ScheduledExecutorService timer) {
         this.mesh = mesh;
         this.timer = timer;
-        for (TrafficClass c : TrafficClass.values()) {
-            produced.put(c, new LongAdder());
-        }
     }
 
     /** The class of a service, or null (logged) when it names none of ours. */
@@ -166,10 +161,6 @@ final class Streams {
         }
     }
 
-    long produced(TrafficClass cls) {
-        return produced.get(cls).sum();
-    }
-
     private final class Source implements Runnable {
         final String client;
         final String clientCell;
@@ -211,7 +202,6 @@ final class Streams {
             byte[] payload = service.payload(seq, random);
             // the frame is produced whether or not it can leave: one that cannot is a loss
             produced.increment();
-            Streams.this.produced.get(cls).increment();
             mesh.send(new Frame(FrameType.DATA, cls, faultTolerant ? Frame.FLAG_FAULT_TOLERANT : 0, mesh.id(),
                     mesh.cell(), client, clientCell, seq, System.nanoTime(), payload));
             // a fixed schedule: a late tick does not push back the ones after it

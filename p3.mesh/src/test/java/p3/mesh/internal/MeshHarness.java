@@ -136,7 +136,7 @@ final class MeshHarness implements AutoCloseable {
      * Sends one probe from a peer to another, through the mesh; true if it left the sender. It
      * travels on the mesh's own connections, which are there whatever traffic services are loaded.
      */
-    boolean sendEvent(Peer from, Peer to) {
+    boolean sendProbe(Peer from, Peer to) {
         return from.send(new Frame(p3.transport.FrameType.DATA, TrafficClass.MESH, 0, from.id(),
                 String.valueOf(from.cell()), to.id(), String.valueOf(to.cell()), sequence.incrementAndGet(),
                 System.nanoTime(), new byte[1024]));
@@ -153,8 +153,8 @@ final class MeshHarness implements AutoCloseable {
         for (Peer sensor : live(PeerRole.SENSOR)) {
             long before = received(client, sensor);
             long back = received(sensor, client);
-            sendEvent(sensor, client);
-            sendEvent(client, sensor);
+            sendProbe(sensor, client);
+            sendProbe(client, sensor);
             try {
                 await().atMost(Duration.ofSeconds(2)).until(() -> received(client, sensor) > before
                         && received(sensor, client) > back);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -241,9 +240,4 @@ class LinksTest {
         return bytes;
     }
 
-    static void write(Socket s, byte[] bytes) throws Exception {
-        OutputStream out = s.getOutputStream();
-        out.write(bytes);
-        out.flush();
-    }
 }
