@@ -68,7 +68,13 @@ final class JGroupsCellGroup implements CellGroup, Receiver {
 
     private void send(Address to, byte[] payload, String what) throws TransportException {
         try {
-            channel.send(new BytesMessage(to, payload));
+            BytesMessage m = new BytesMessage(to, payload);
+            if (to == null) {
+                // to the others only: a member that heard its own announcements would treat its own
+                // children as a mate's, and decode its own replicas for nothing
+                m.setFlag(Message.TransientFlag.DONT_LOOPBACK);
+            }
+            channel.send(m);
         } catch (Exception e) {
             throw new TransportException(localMember() + ": cannot send to " + what + " of " + channel.getClusterName()
                     + ": " + e.getMessage(), e);
