@@ -43,6 +43,20 @@ public interface MeshPeer {
 
     PeerCounters counters();
 
+    /** Its fault tolerance: strategy in use, pending store, replication. */
+    FtCounters ft();
+
+    /**
+     * A super-peer: prefer this fault-tolerance strategy from now on (it is used as soon as its
+     * bundle's service is there). Other peers ignore it.
+     *
+     * @throws IllegalArgumentException when the name is not a strategy's name
+     */
+    void useFtStrategy(String name);
+
+    /** Like {@link #useFtStrategy}, on every peer of the mesh: the order travels the tree. */
+    void useFtStrategyEverywhere(String name);
+
     /** Stops without a goodbye on any link or group: a crash, as the others see it. */
     void crash();
 

@@ -1,5 +1,9 @@
 package p3.mesh;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
 /** Helpers for PeerIds, which are plain strings on the wire and in the API. */
 public final class PeerIds {
     private PeerIds() {
@@ -23,6 +27,26 @@ public final class PeerIds {
             current = t;
         }
         return previous[b.length()];
+    }
+
+    /**
+     * The candidates at the smallest distance from a failed peer: who takes over its work (report,
+     * Listing 8). More than one on a tie: each resends, and the duplicates are dropped downstream.
+     */
+    public static List<String> closest(String failed, Collection<String> candidates) {
+        List<String> out = new ArrayList<>();
+        int best = Integer.MAX_VALUE;
+        for (String c : candidates) {
+            int d = distance(failed, c);
+            if (d < best) {
+                best = d;
+                out.clear();
+            }
+            if (d == best) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     /**

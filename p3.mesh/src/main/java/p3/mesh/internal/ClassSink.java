@@ -37,24 +37,25 @@ final class ClassSink {
         this.trafficClass = trafficClass;
     }
 
-    /** @return whether the frame is new and intact, so that it is delivered */
-    boolean accept(Frame f, TrafficService service, long deadlineNanos, long nowNanos) {
+    /** @return whether the frame is new and intact (delivered), a duplicate, or damaged */
+    Streams.Arrival accept(Frame f, TrafficService service, long deadlineNanos, long nowNanos) {
         BitSet window = seen.computeIfAbsent(f.sourcePeer(), k -> new BitSet());
         long seq = f.sequence();
         if (seq < 0 || seq > Integer.MAX_VALUE) {
             corrupt.increment();
-            return false;
+            return Streams.Arrival.DAMAGED;
+        }
+        // checked first, so that a damaged copy does not stand in for an intact one sent again
+        if (service != null && !service.verify(seq, f.payload())) {
+            corrupt.increment();
+            return Streams.Arrival.DAMAGED;
         }
         synchronized (window) {
             if (window.get((int) seq)) {
                 duplicates.increment();
-                return false;
+                return Streams.Arrival.DUPLICATE;
             }
             window.set((int) seq);
-        }
-        if (service != null && !service.verify(seq, f.payload())) {
-            corrupt.increment();
-            return false;
         }
         long latency = nowNanos - f.sendNanos();
         if (latency > deadlineNanos) {
@@ -62,7 +63,7 @@ final class ClassSink {
         }
         recorder.recordValue(Math.min(MAX_LATENCY_US, Math.max(0, TimeUnit.NANOSECONDS.toMicros(latency))));
         received.increment();
-        return true;
+        return Streams.Arrival.NEW;
     }
 
     void sourceReport(String source, long sent) {

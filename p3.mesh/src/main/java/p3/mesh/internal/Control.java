@@ -49,7 +49,12 @@ record Control(Kind kind, long id, String text, List<PeerRecord> records, Frame 
         /** Routed, client to sensor: send me class {@code text} ("class:ft:deadlineMs"). */
         SUBSCRIBE,
         /** Routed, sensor to client: frames of class {@code text} produced for you so far, in {@code id}. */
-        SOURCE_STATS
+        SOURCE_STATS,
+        /**
+         * To every neighbour and the cell, passed on once: use FT strategy {@code text}; {@code id}
+         * names the order.
+         */
+        FT_USE
     }
 
     static Control of(Kind kind, long id, String text) {

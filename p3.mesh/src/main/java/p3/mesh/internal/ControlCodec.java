@@ -15,8 +15,6 @@ import p3.mesh.CellId;
 import p3.mesh.PeerIds;
 import p3.mesh.PeerRole;
 import p3.transport.Frame;
-import p3.transport.FrameType;
-import p3.transport.TrafficClass;
 
 /**
  * Bytes of a {@link Control}: a version byte, the kind, the id, the text, the records, and an
@@ -52,18 +50,7 @@ final class ControlCodec {
             }
             out.writeBoolean(c.frame() != null);
             if (c.frame() != null) {
-                Frame f = c.frame();
-                out.writeByte(f.type().code());
-                out.writeByte(f.trafficClass().code());
-                out.writeByte(f.flags());
-                out.writeUTF(f.sourcePeer());
-                out.writeUTF(f.sourceCell());
-                out.writeUTF(f.targetPeer());
-                out.writeUTF(f.targetCell());
-                out.writeLong(f.sequence());
-                out.writeLong(f.sendNanos());
-                out.writeInt(f.payload().length);
-                out.write(f.payload());
+                FtCodec.writeFrame(out, c.frame());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -108,25 +95,7 @@ final class ControlCodec {
             }
             Frame frame = null;
             if (in.readBoolean()) {
-                FrameType type = FrameType.ofCode(in.readUnsignedByte());
-                TrafficClass cls = TrafficClass.ofCode(in.readUnsignedByte());
-                if (type == null || cls == null) {
-                    throw new MalformedControlException("routed frame of unknown type or class");
-                }
-                int flags = in.readUnsignedByte();
-                String sp = in.readUTF();
-                String sc = in.readUTF();
-                String tp = in.readUTF();
-                String tc = in.readUTF();
-                long seq = in.readLong();
-                long nanos = in.readLong();
-                int length = in.readInt();
-                if (length < 0 || length > bytes.length) {
-                    throw new MalformedControlException("routed payload of " + length + " bytes");
-                }
-                byte[] payload = new byte[length];
-                in.readFully(payload);
-                frame = new Frame(type, cls, flags, sp, sc, tp, tc, seq, nanos, payload);
+                frame = FtCodec.readFrame(in, bytes.length);
             }
             return new Control(Control.Kind.values()[kind], id, text, records, frame);
         } catch (IOException | IllegalArgumentException e) {

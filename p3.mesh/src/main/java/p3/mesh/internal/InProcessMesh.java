@@ -1,7 +1,5 @@
 package p3.mesh.internal;
 
-import static org.awaitility.Awaitility.await;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -12,62 +10,86 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import p3.mesh.PeerRole;
+import p3.mesh.PeerState;
 import p3.mesh.Qos;
+import p3.mesh.spi.FtStrategy;
 import p3.mesh.spi.SyntheticTraffic;
 import p3.mesh.spi.TrafficProfile;
 import p3.mesh.spi.TrafficService;
-import p3.mesh.PeerState;
+import p3.transport.CellGroups;
+import p3.transport.Discovery;
 import p3.transport.Frame;
+import p3.transport.FrameType;
 import p3.transport.PortRuns;
+import p3.transport.Links;
 import p3.transport.TrafficClass;
-import p3.transport.internal.GroupSettings;
-import p3.transport.internal.JGroupsCellGroups;
-import p3.transport.internal.LinkSettings;
-import p3.transport.internal.NettyLinks;
-import p3.transport.internal.UdpDiscovery;
 
 /**
  * A whole mesh in one JVM over real loopback sockets, multicast and JGroups, with ports picked
- * free and a mesh name of its own, so that meshes of parallel runs never meet.
+ * free and a mesh name of its own, so that meshes of parallel runs never meet. For the tests and
+ * for the bench's {@code inproc} isolation, on the classpath (outside OSGi this package is
+ * reachable); a crash here is {@link Peer#crash()}: links reset, group left without a word. The
+ * caller builds the transport (its implementations are the transport bundle's own); the mesh
+ * closes it.
  */
-final class MeshHarness implements AutoCloseable {
+public final class InProcessMesh implements AutoCloseable {
 
-    static final Duration BOUND = Duration.ofSeconds(20);
+    /** How long a peer may take to bind, in a test. */
+    public static final Duration BOUND = Duration.ofSeconds(20);
 
     final TreeShape shape;
-    final NettyLinks links = new NettyLinks(LinkSettings.defaults());
-    final JGroupsCellGroups groups = new JGroupsCellGroups(
-            GroupSettings.defaults().withFailureDetection(100, 600, 100));
-    final UdpDiscovery discovery = new UdpDiscovery(InetAddress.getLoopbackAddress(), 1);
+    private final Links links;
+    private final CellGroups groups;
+    private final Discovery discovery;
+    private final AutoCloseable transport;
     final String mesh = "t" + UUID.randomUUID().toString().substring(0, 8);
     final InetSocketAddress discoveryBase;
     final InetSocketAddress membershipBase;
     final Map<String, Peer> peers = new LinkedHashMap<>();
-    final List<TrafficService> services = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<TrafficService> services = new CopyOnWriteArrayList<>();
+    final List<FtStrategy> strategies = new CopyOnWriteArrayList<>();
     /** Whether peers started from now on keep links open to a backup parent. */
     boolean prebind = true;
+    private FtSettings ft = FtSettings.DEFAULTS;
     /** Frames delivered, by receiving peer. */
     final Map<String, ConcurrentLinkedQueue<Frame>> delivered = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
 
-    MeshHarness(TreeShape shape) {
+    InProcessMesh(TreeShape shape, Links links, CellGroups groups, Discovery discovery, AutoCloseable transport) {
         this.shape = shape;
+        this.links = links;
+        this.groups = groups;
+        this.discovery = discovery;
+        this.transport = transport;
         int cells = shape.cells().size();
         this.discoveryBase = new InetSocketAddress("228.1.2.3", PortRuns.freeUdp(cells));
         this.membershipBase = new InetSocketAddress("228.1.2.2", PortRuns.freeUdp(cells));
     }
 
-    /** The report's bench: span 2, 2 super-peers per cell, 3 levels, 2 sensors per cell. */
-    static MeshHarness reportShape() {
-        return new MeshHarness(new TreeShape(2, 2, List.of(2), 2));
+    /**
+     * A mesh of this shape over that transport; {@code transport} closes it.
+     *
+     * @param superPeersPerCell by depth from the root; the last holds below
+     */
+    public InProcessMesh(int span, int depth, List<Integer> superPeersPerCell, int sensorsPerCell, Links links,
+            CellGroups groups, Discovery discovery, AutoCloseable transport) {
+        this(new TreeShape(span, depth, superPeersPerCell, sensorsPerCell), links, groups, discovery, transport);
     }
 
-    Peer start(String id, PeerRole role) throws Exception {
+    /** Peers started from now on prefer this FT strategy and keep (or not) sensor memory. */
+    public InProcessMesh faultTolerance(String strategy, boolean sensorMemory) {
+        ft = ft.withStrategy(strategy).withSensorMemory(sensorMemory);
+        return this;
+    }
+
+    public Peer start(String id, PeerRole role) throws Exception {
         MeshSettings s = new MeshSettings(mesh, id, role, shape, InetAddress.getLoopbackAddress(), discoveryBase,
-                membershipBase, true, List.of(), 250, 1000, 200, prebind);
+                membershipBase, true, List.of(), 250, 1000, 200, prebind, ft);
         Peer p = new Peer(s, links, groups, discovery);
         ConcurrentLinkedQueue<Frame> inbox = new ConcurrentLinkedQueue<>();
         delivered.put(id, inbox);
@@ -75,17 +97,18 @@ final class MeshHarness implements AutoCloseable {
         peers.put(id, p);
         p.start();
         services.forEach(p::serviceAdded);
+        strategies.forEach(p::strategyAdded);
         return p;
     }
 
-    Peer startBound(String id, PeerRole role) throws Exception {
+    public Peer startBound(String id, PeerRole role) throws Exception {
         Peer p = start(id, role);
-        await().atMost(BOUND).until(() -> p.state() == PeerState.BOUND);
+        awaitMesh(BOUND, () -> p.state() == PeerState.BOUND);
         return p;
     }
 
     /** Starts supers one by one (so that exactly one founds the root), then sensors, then one client. */
-    List<Peer> form(int supers, int sensors) throws Exception {
+    public List<Peer> form(int supers, int sensors) throws Exception {
         List<Peer> started = new ArrayList<>();
         for (int i = 1; i <= supers; i++) {
             started.add(startBound(String.format("sp%02d", i), PeerRole.SUPER));
@@ -98,31 +121,51 @@ final class MeshHarness implements AutoCloseable {
     }
 
     /** A traffic service of synthetic frames, as the service bundles register. */
-    static TrafficService service(String cls, double rate, int bytes, boolean random) {
+    public static TrafficService service(String cls, double rate, int bytes, boolean random) {
         return new SyntheticTraffic(cls, new TrafficProfile(rate, bytes, random, 1, new Qos(false, Duration.ofMillis(100)))) {
         };
     }
 
     /** Registers a service with every live peer, as DS does in a runtime. */
-    void addService(TrafficService service) {
+    public void addService(TrafficService service) {
         services.add(service);
         for (Peer p : peers.values()) {
             p.serviceAdded(service);
         }
     }
 
-    void removeService(TrafficService service) {
+    public void removeService(TrafficService service) {
         services.remove(service);
         for (Peer p : peers.values()) {
             p.serviceRemoved(service);
         }
     }
 
-    Peer peer(String id) {
+    /** Registers an FT strategy with every peer, as DS does when its bundle starts. */
+    public void addStrategy(FtStrategy strategy) {
+        strategies.add(strategy);
+        for (Peer p : peers.values()) {
+            p.strategyAdded(strategy);
+        }
+    }
+
+    /** As when the strategy's bundle stops: its peers stand another one in. */
+    public void removeStrategy(FtStrategy strategy) {
+        strategies.remove(strategy);
+        for (Peer p : peers.values()) {
+            p.strategyRemoved(strategy);
+        }
+    }
+
+    public Peer peer(String id) {
         return peers.get(id);
     }
 
-    List<Peer> live(PeerRole role) {
+    public List<Peer> all() {
+        return new ArrayList<>(peers.values());
+    }
+
+    public List<Peer> live(PeerRole role) {
         List<Peer> out = new ArrayList<>();
         for (Peer p : peers.values()) {
             if (p.role() == role && p.state() != PeerState.CRASHED && p.state() != PeerState.LEFT) {
@@ -137,12 +180,11 @@ final class MeshHarness implements AutoCloseable {
      * travels on the mesh's own connections, which are there whatever traffic services are loaded.
      */
     boolean sendProbe(Peer from, Peer to) {
-        return from.send(new Frame(p3.transport.FrameType.DATA, TrafficClass.MESH, 0, from.id(),
-                String.valueOf(from.cell()), to.id(), String.valueOf(to.cell()), sequence.incrementAndGet(),
-                System.nanoTime(), new byte[1024]));
+        return from.send(new Frame(FrameType.DATA, TrafficClass.MESH, 0, from.id(), String.valueOf(from.cell()),
+                to.id(), String.valueOf(to.cell()), sequence.incrementAndGet(), System.nanoTime(), new byte[1024]));
     }
 
-    /** Whether {@code to} has received a frame from {@code from} since the call counted {@code before}. */
+    /** How many frames {@code to} has received from {@code from}. */
     long received(Peer to, Peer from) {
         return delivered.get(to.id()).stream().filter(f -> f.sourcePeer().equals(from.id())).count();
     }
@@ -155,10 +197,7 @@ final class MeshHarness implements AutoCloseable {
             long back = received(sensor, client);
             sendProbe(sensor, client);
             sendProbe(client, sensor);
-            try {
-                await().atMost(Duration.ofSeconds(2)).until(() -> received(client, sensor) > before
-                        && received(sensor, client) > back);
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
+            if (!until(Duration.ofSeconds(2), () -> received(client, sensor) > before && received(sensor, client) > back)) {
                 return false;
             }
         }
@@ -166,7 +205,7 @@ final class MeshHarness implements AutoCloseable {
     }
 
     /** Every peer's role, state, cell and parents: what a failed wait prints. */
-    String describe() {
+    public String describe() {
         StringBuilder out = new StringBuilder();
         for (Peer p : peers.values()) {
             out.append(p).append(" parents=").append(p.parents()).append('\n');
@@ -174,13 +213,32 @@ final class MeshHarness implements AutoCloseable {
         return out.toString();
     }
 
-    /** Waits for a condition, and says where every peer stands when it does not come. */
-    void awaitMesh(Duration atMost, java.util.concurrent.Callable<Boolean> condition) {
-        try {
-            await().atMost(atMost).until(condition);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(e.getMessage() + "\n" + describe(), e);
+    /**
+     * Waits for a condition, and says where every peer stands when it does not come.
+     *
+     * @throws AssertionError when it did not come in time
+     */
+    public void awaitMesh(Duration atMost, BooleanSupplier condition) {
+        if (!until(atMost, condition)) {
+            throw new AssertionError("not within " + atMost + "\n" + describe());
         }
+    }
+
+    /** Polls a condition every few milliseconds, up to a bound. @return whether it came */
+    public static boolean until(Duration atMost, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(5); // polling state that has no event of its own, with a bound
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -190,7 +248,11 @@ final class MeshHarness implements AutoCloseable {
                 p.crash(); // quickest: nobody is left to tell
             }
         }
-        discovery.close();
-        links.close();
+        try {
+            transport.close();
+        } catch (Exception e) {
+            System.getLogger(InProcessMesh.class.getName()).log(System.Logger.Level.WARNING,
+                    "closing the transport failed: {0}", e.toString());
+        }
     }
 }

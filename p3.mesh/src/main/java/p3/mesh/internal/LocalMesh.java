@@ -21,8 +21,10 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 import p3.mesh.ClassStats;
+import p3.mesh.FtMode;
 import p3.mesh.MeshPeer;
 import p3.mesh.PeerState;
+import p3.mesh.Qos;
 import p3.mesh.spi.TrafficService;
 import p3.transport.PortRuns;
 
@@ -32,12 +34,15 @@ import p3.transport.PortRuns;
  * 8 sensors, 1 client) as factory configurations in this runtime, asks every sensor for every
  * class that is loaded, and prints one line per second. With {@value #DURATION_PROPERTY} (for
  * example {@code 30s}) it prints the final statistics after that long and stops the framework.
+ * {@value #FT_PROPERTY} says which classes the client asks to be fault-tolerant (an {@link FtMode},
+ * {@code all} when absent).
  */
 @Component(immediate = true)
 public final class LocalMesh {
 
     static final String MESH_PROPERTY = "p3.local.mesh";
     static final String DURATION_PROPERTY = "p3.local.duration";
+    static final String FT_PROPERTY = "p3.local.ft";
     private static final String MARK = "p3.local";
     private static final System.Logger LOG = System.getLogger(LocalMesh.class.getName());
     private static final Duration PEER_BOUND = Duration.ofSeconds(30);
@@ -59,7 +64,9 @@ public final class LocalMesh {
             throw new IllegalArgumentException(MESH_PROPERTY + " must be report or off: " + shape);
         }
         Duration duration = parseDuration(context.getProperty(DURATION_PROPERTY));
-        thread = new Thread(() -> run(duration), "p3-local-mesh");
+        String ft = context.getProperty(FT_PROPERTY);
+        FtMode mode = ft == null || ft.isBlank() ? FtMode.ALL : FtMode.of(ft);
+        thread = new Thread(() -> run(duration, mode), "p3-local-mesh");
         thread.setDaemon(true);
         thread.start();
     }
@@ -93,7 +100,7 @@ public final class LocalMesh {
         removeOurs();
     }
 
-    private void run(Duration duration) {
+    private void run(Duration duration, FtMode mode) {
         try {
             removeOurs();
             int discovery = PortRuns.freeUdp(7);
@@ -106,12 +113,14 @@ public final class LocalMesh {
                 peer("sensor" + i, "sensor", discovery, membership);
             }
             MeshPeer client = peer("client", "client", discovery, membership);
-            System.out.printf(Locale.ROOT, "p3: local mesh of 23 peers formed in %d ms (p3:tree, p3:stats, p3:crash)%n",
-                    (System.nanoTime() - start) / 1_000_000);
+            System.out.printf(Locale.ROOT,
+                    "p3: local mesh of 23 peers formed in %d ms, FT for %s (p3:tree, p3:stats, p3:ft, p3:crash)%n",
+                    (System.nanoTime() - start) / 1_000_000, mode.label());
             for (ServiceReference<TrafficService> ref : context.getServiceReferences(TrafficService.class, null)) {
                 TrafficService s = context.getService(ref);
                 try {
-                    client.requestAll(s.trafficClass(), s.profile().qos());
+                    client.requestAll(s.trafficClass(), new Qos(mode.faultTolerant(s.trafficClass()),
+                            s.profile().qos().deadline()));
                 } finally {
                     context.ungetService(ref);
                 }

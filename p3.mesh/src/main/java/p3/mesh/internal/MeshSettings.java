@@ -26,11 +26,12 @@ import p3.mesh.PeerRole;
  * @param bindTimeoutMs     how long binding to one parent may take
  * @param foundingStaggerMs after the root is gone, super-peers wait rank times this before founding it
  * @param prebind           keep links open to a backup parent before any failure (fast rebind in one BIND)
+ * @param ft                fault tolerance: strategy, sensor memory, timers, store capacity
  */
 record MeshSettings(String mesh, String peer, PeerRole role, TreeShape shape, InetAddress bindAddress,
         InetSocketAddress discoveryBase, InetSocketAddress membershipBase, boolean multicast,
         List<InetSocketAddress> seeds, int discoveryTimeoutMs, int bindTimeoutMs, int foundingStaggerMs,
-        boolean prebind) {
+        boolean prebind, FtSettings ft) {
 
     MeshSettings {
         if (mesh == null || !mesh.matches("[A-Za-z0-9_.-]{1,64}")) {
@@ -42,6 +43,9 @@ record MeshSettings(String mesh, String peer, PeerRole role, TreeShape shape, In
             throw new IllegalArgumentException("peerId: " + e.getMessage());
         }
         seeds = List.copyOf(seeds);
+        if (ft == null) {
+            throw new IllegalArgumentException("ft settings missing");
+        }
         positive("discoveryTimeoutMs", discoveryTimeoutMs);
         positive("bindTimeoutMs", bindTimeoutMs);
         positive("foundingStaggerMs", foundingStaggerMs);

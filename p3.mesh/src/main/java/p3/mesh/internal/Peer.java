@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,12 +23,14 @@ import java.util.function.Consumer;
 import p3.mesh.CellId;
 import p3.mesh.ClassStats;
 import p3.mesh.FailureRecord;
+import p3.mesh.FtCounters;
 import p3.mesh.MeshPeer;
 import p3.mesh.PeerRole;
 import p3.mesh.PeerCounters;
 import p3.mesh.PeerState;
 import p3.mesh.Qos;
 import p3.mesh.RebindKind;
+import p3.mesh.spi.FtStrategy;
 import p3.mesh.spi.TrafficService;
 import p3.transport.CellGroup;
 import p3.transport.CellGroupListener;
@@ -57,7 +60,7 @@ import p3.transport.TreeAddress;
  * that its state needs no locks; the loop may wait on the network. Data frames are routed on the
  * transport's event loop that received them, from concurrent maps, and never wait.
  */
-final class Peer implements MeshPeer {
+public final class Peer implements MeshPeer {
 
     private static final System.Logger LOG = System.getLogger(Peer.class.getName());
     private static final int CLASSES = TrafficClass.values().length;
@@ -74,6 +77,7 @@ final class Peer implements MeshPeer {
     /** Paces the sources of a sensor; never waits on the network. */
     private final ScheduledExecutorService timer;
     private final Streams streams;
+    private final FaultTolerance ft;
     private final AtomicLong ids = new AtomicLong();
 
     private LinkServer server;
@@ -155,7 +159,8 @@ final class Peer implements MeshPeer {
 
             @Override
             public boolean send(Frame frame) {
-                return route(frame, false);
+                ft.sent(frame);
+                return route(frame, "", false);
             }
 
             @Override
@@ -163,6 +168,57 @@ final class Peer implements MeshPeer {
                 routeControl(peer, peerCell, c);
             }
         }, timer);
+        this.ft = new FaultTolerance(new FaultTolerance.Mesh() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public PeerRole role() {
+                return s.role();
+            }
+
+            @Override
+            public CellId cell() {
+                return cell;
+            }
+
+            @Override
+            public int span() {
+                return s.shape().span();
+            }
+
+            @Override
+            public boolean forward(Frame f, boolean fromCell) {
+                return routeOn(f, fromCell);
+            }
+
+            @Override
+            public boolean sendTo(String neighbour, Frame f) {
+                return Peer.this.sendTo(neighbour, f);
+            }
+
+            @Override
+            public boolean sendCell(byte[] payload) {
+                CellGroup g = group;
+                if (g == null || mates.size() < 2) {
+                    return false;
+                }
+                try {
+                    g.send(payload);
+                    return true;
+                } catch (TransportException e) {
+                    LOG.log(Level.DEBUG, "{0}: cannot send a replica to the cell: {1}", id, e.getMessage());
+                    return false;
+                }
+            }
+
+            @Override
+            public List<String> mates() {
+                return mates;
+            }
+        }, settings.ft());
     }
 
     // ---------------------------------------------------------------------------------------
@@ -242,12 +298,12 @@ final class Peer implements MeshPeer {
     }
 
     /** Sensor: stops every source and reports the final counts to their clients. */
-    void stopSources() {
+    public void stopSources() {
         streams.stopAll();
     }
 
     /** Client: frames sent and not received, by source, of a class. */
-    Map<String, Long> lostBySource(TrafficClass cls) {
+    public Map<String, Long> lostBySource(TrafficClass cls) {
         return streams.lostBySource(cls);
     }
 
@@ -274,7 +330,7 @@ final class Peer implements MeshPeer {
     private void routeControl(String peer, String peerCell, Control c) {
         CellId mine = cell;
         route(new Frame(FrameType.CONTROL, TrafficClass.MESH, 0, id, mine == null ? "" : mine.toString(), peer,
-                peerCell, 0, System.nanoTime(), codec.encode(c)), false);
+                peerCell, 0, System.nanoTime(), codec.encode(c)), "", false);
     }
 
     /** A routed control message that reached this peer. */
@@ -697,6 +753,7 @@ final class Peer implements MeshPeer {
         failures.set(record, new FailureRecord(id, failed, "link", detected, kind,
                 state == PeerState.BOUND ? System.nanoTime() : 0));
         if (state == PeerState.BOUND) {
+            ft.rebound();
             onLoop(this::prebind);
         }
     }
@@ -864,12 +921,34 @@ final class Peer implements MeshPeer {
 
     /** Sends a frame from this peer into the mesh. @return whether it left this peer */
     boolean send(Frame frame) {
-        return route(frame, false);
+        return route(frame, "", false);
     }
 
-    private boolean route(Frame f, boolean fromCell) {
+    /**
+     * A frame to deliver or pass on, from a neighbour ({@code from}, "" for this peer's own): an
+     * acknowledgement clears the store on its way down, an FT message is held on its way up.
+     */
+    private boolean route(Frame f, String from, boolean fromCell) {
         if (f.targetPeer().equals(id)) {
-            deliver(f);
+            deliver(f, from);
+            return true;
+        }
+        if (s.role() == PeerRole.SUPER) {
+            if (f.type() == FrameType.ACK) {
+                ft.onAck(f, fromCell);
+                return true;
+            }
+            if (FaultTolerance.isFaultTolerant(f)) {
+                ft.hold(f, from);
+            }
+        }
+        return routeOn(f, fromCell);
+    }
+
+    /** Listing 4: a direct link, else up, else down through a child or a cell-mate. */
+    private boolean routeOn(Frame f, boolean fromCell) {
+        if (f.targetPeer().equals(id)) {
+            deliver(f, "");
             return true;
         }
         Child direct = children.get(f.targetPeer());
@@ -960,6 +1039,29 @@ final class Peer implements MeshPeer {
         return !bs.isEmpty() && send(bs.get(0).links.mesh(), c);
     }
 
+    /** To one neighbour: a child or a parent on its MESH link, else a cell-mate through the group. */
+    private boolean sendTo(String neighbour, Frame f) {
+        Child c = children.get(neighbour);
+        if (c != null && forward(c.links.mesh(), f)) {
+            return true;
+        }
+        for (Binding b : bindings) {
+            if (b.parent.peer().equals(neighbour) && forward(b.links.mesh(), f)) {
+                return true;
+            }
+        }
+        CellGroup g = group;
+        if (g == null || !mates.contains(neighbour) || neighbour.equals(id)) {
+            return false;
+        }
+        try {
+            g.send(neighbour, codec.encode(Control.route(f)));
+            return true;
+        } catch (TransportException e) {
+            return false;
+        }
+    }
+
     private boolean send(Link link, Control c) {
         if (link == null) {
             return false;
@@ -972,13 +1074,23 @@ final class Peer implements MeshPeer {
         return sent;
     }
 
-    private void deliver(Frame f) {
+    private void deliver(Frame f, String from) {
         if (f.type() == FrameType.CONTROL) {
             onRoutedControl(f);
             return;
         }
-        if (s.role() == PeerRole.CLIENT && f.type() == FrameType.DATA && !streams.received(f)) {
-            return; // a duplicate or a damaged frame: counted, not delivered
+        if (f.type() == FrameType.ACK) {
+            ft.onAck(f, false);
+            return;
+        }
+        if (s.role() == PeerRole.CLIENT && f.type() == FrameType.DATA) {
+            Streams.Arrival arrival = streams.received(f);
+            if (arrival != Streams.Arrival.DAMAGED && FaultTolerance.isFaultTolerant(f)) {
+                ft.arrived(f, from); // again too: the first acknowledgement may have been lost
+            }
+            if (arrival != Streams.Arrival.NEW) {
+                return; // a duplicate or a damaged frame: counted, not delivered
+            }
         }
         try {
             sink.accept(f);
@@ -1022,9 +1134,9 @@ final class Peer implements MeshPeer {
      * A frame from a neighbour: data and routed control go on (Listing 4, HandlePeerMessage); control
      * for this link is decoded and returned.
      */
-    private Control forThisLink(Frame frame) {
+    private Control forThisLink(Link link, Frame frame) {
         if (frame.type() != FrameType.CONTROL || !frame.targetPeer().isEmpty()) {
-            route(frame, false);
+            route(frame, link.remotePeer(), false);
             return null;
         }
         return decode(frame.payload());
@@ -1039,7 +1151,7 @@ final class Peer implements MeshPeer {
 
         @Override
         public void onFrame(Link link, Frame frame) {
-            Control c = forThisLink(frame);
+            Control c = forThisLink(link, frame);
             if (c == null) {
                 return;
             }
@@ -1071,6 +1183,7 @@ final class Peer implements MeshPeer {
             }
             case JOIN -> onLoop(() -> onJoin(link.remotePeer(), c.id(), c.records()));
             case TREE_QUERY -> send(link, Control.records(Control.Kind.TREE, c.id(), known.all()));
+            case FT_USE -> onLoop(() -> onFtOrder(c));
             case LEAVE -> {
                 if (c.records().size() == 1 && c.records().get(0).peer().equals(link.remotePeer()) && child != null) {
                     child.leaving = true;
@@ -1103,6 +1216,10 @@ final class Peer implements MeshPeer {
                 }
                 if (r != null) {
                     onLeave(List.of(r), true);
+                    if (r.role() == PeerRole.SUPER && r.cell() != null && !child.leaving
+                            && known.count(r.cell(), PeerRole.SUPER) == 0) {
+                        ft.childCellLost(r.cell()); // the parent's part of Listing 8
+                    }
                 }
             });
         }
@@ -1118,7 +1235,7 @@ final class Peer implements MeshPeer {
 
         @Override
         public void onFrame(Link link, Frame frame) {
-            Control c = forThisLink(frame);
+            Control c = forThisLink(link, frame);
             if (c == null) {
                 return;
             }
@@ -1131,6 +1248,7 @@ final class Peer implements MeshPeer {
                 }
             }
             case JOINED -> onLoop(() -> onJoined(c.id()));
+            case FT_USE -> onLoop(() -> onFtOrder(c));
             default -> malformed.increment();
             }
         }
@@ -1163,15 +1281,24 @@ final class Peer implements MeshPeer {
 
         @Override
         public void onMessage(String from, byte[] payload) {
+            if (FtCodec.isReplica(payload)) {
+                ft.onReplica(from, payload);
+                return;
+            }
             Control c = decode(payload);
             if (c == null) {
                 return;
             }
             if (c.kind() == Control.Kind.ROUTE && c.frame() != null) {
-                route(c.frame(), true);
+                route(c.frame(), from, true);
                 return;
             }
             onLoop(() -> onCellMessage(from, c));
+        }
+
+        @Override
+        public void onSuspect(String member) {
+            onLoop(() -> ft.suspected(member));
         }
     }
 
@@ -1193,6 +1320,7 @@ final class Peer implements MeshPeer {
                 gone.add(r);
             }
         }
+        ft.viewChanged(view.members(), view.left(), view.joined());
         if (coordinator && !gone.isEmpty()) {
             onLeave(gone, true);
         } else if (!gone.isEmpty()) {
@@ -1234,6 +1362,7 @@ final class Peer implements MeshPeer {
                 }
             }
         }
+        case FT_USE -> onFtOrder(c);
         case CELL_LEAVE -> {
             synchronized (known) {
                 for (PeerRecord r : c.records()) {
@@ -1250,6 +1379,53 @@ final class Peer implements MeshPeer {
     }
 
     // ---------------------------------------------------------------------------------------
+    // Fault-tolerance strategies
+
+    void strategyAdded(FtStrategy strategy) {
+        ft.strategyAdded(strategy);
+    }
+
+    void strategyRemoved(FtStrategy strategy) {
+        ft.strategyRemoved(strategy);
+    }
+
+    @Override
+    public FtCounters ft() {
+        return ft.counters();
+    }
+
+    @Override
+    public void useFtStrategy(String name) {
+        ft.use(name);
+    }
+
+    @Override
+    public void useFtStrategyEverywhere(String name) {
+        ft.use(name); // checks the name before anything travels
+        long order = ThreadLocalRandom.current().nextLong();
+        onLoop(() -> onFtOrder(Control.of(Control.Kind.FT_USE, order, name)));
+    }
+
+    /** An order to change strategy: obeyed, then passed to every neighbour and the cell, once. */
+    private void onFtOrder(Control c) {
+        if (!ft.firstTime(c.id())) {
+            return;
+        }
+        try {
+            ft.use(c.text());
+        } catch (IllegalArgumentException e) {
+            malformed.increment();
+            LOG.log(Level.WARNING, "{0}: ignored an order to use FT strategy {1}: {2}", id, c.text(), e.getMessage());
+            return;
+        }
+        announce(c);
+        sendUp(c);
+        for (Child child : children.values()) {
+            send(child.links.mesh(), c);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
     // Fault injection and shutdown
 
     @Override
@@ -1260,6 +1436,7 @@ final class Peer implements MeshPeer {
         state = PeerState.CRASHED;
         loop.shutdownNow();
         timer.shutdownNow();
+        ft.stop();
         CellGroup g = group;
         if (g != null) {
             g.crash();
@@ -1311,6 +1488,7 @@ final class Peer implements MeshPeer {
             LOG.log(Level.WARNING, "{0}: leave did not finish cleanly: {1}", id, e.toString());
         } finally {
             state = PeerState.LEFT;
+            ft.stop();
             streams.stopAll();
             timer.shutdown(); // after the final reports queued above
             loop.shutdownNow();

@@ -17,10 +17,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import p3.mesh.CellId;
 import p3.mesh.ClassStats;
 import p3.mesh.FailureRecord;
+import p3.mesh.FtCounters;
 import p3.mesh.MeshPeer;
 import p3.mesh.PeerCounters;
 import p3.mesh.PeerRole;
 import p3.mesh.Qos;
+import p3.mesh.spi.FtStrategy;
 import p3.mesh.spi.TrafficService;
 import p3.mesh.PeerState;
 import p3.transport.CellGroups;
@@ -94,6 +96,23 @@ public final class PeerComponent implements MeshPeer {
 
         @AttributeDefinition(description = "Keep links open to a backup parent, so that a fast rebind is one BIND")
         boolean prebind() default true;
+
+        @AttributeDefinition(description = "Fault-tolerance strategy a super-peer prefers: active, passive or hybrid; "
+                + "another one that is there stands in while it is not")
+        String ftStrategy() default "active";
+
+        @AttributeDefinition(description = "A sensor keeps its FT messages until acknowledged and sends them again "
+                + "after a rebind (off: the report's sensors)")
+        boolean sensorMemory() default true;
+
+        @AttributeDefinition(description = "A held FT message not acknowledged after this many ms is sent again")
+        int ftRetransmitMs() default 1000;
+
+        @AttributeDefinition(description = "A client acknowledges FT messages in batches this many ms apart")
+        int ftAckIntervalMs() default 25;
+
+        @AttributeDefinition(description = "At most this many FT messages held by one peer")
+        int ftStoreCapacity() default 65536;
     }
 
     private final Peer peer;
@@ -113,7 +132,9 @@ public final class PeerComponent implements MeshPeer {
                 MeshSettings.endpoint("discoveryAddress", c.discoveryAddress(), c.discoveryPort()),
                 MeshSettings.endpoint("membershipAddress", c.membershipAddress(), c.membershipPort()),
                 c.multicast(), MeshSettings.endpoints("discoverySeeds", c.discoverySeeds()), c.discoveryTimeoutMs(),
-                c.bindTimeoutMs(), c.foundingStaggerMs(), c.prebind());
+                c.bindTimeoutMs(), c.foundingStaggerMs(), c.prebind(),
+                new FtSettings(c.ftStrategy(), c.sensorMemory(), c.ftRetransmitMs(), c.ftAckIntervalMs(),
+                        c.ftStoreCapacity()));
     }
 
     @Deactivate
@@ -130,6 +151,32 @@ public final class PeerComponent implements MeshPeer {
 
     void removeTraffic(TrafficService service) {
         peer.serviceRemoved(service);
+    }
+
+    /** Every FT strategy, as its bundle comes and goes: the peer uses its preferred one, or stands another in. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addStrategy(FtStrategy strategy) {
+        peer.strategyAdded(strategy);
+    }
+
+    void removeStrategy(FtStrategy strategy) {
+        peer.strategyRemoved(strategy);
+    }
+
+    @Override
+    public FtCounters ft() {
+        return peer.ft();
+    }
+
+    @Override
+    public void useFtStrategy(String name) {
+        peer.useFtStrategy(name);
+    }
+
+    @Override
+    public void useFtStrategyEverywhere(String name) {
+        peer.useFtStrategyEverywhere(name);
     }
 
     @Override

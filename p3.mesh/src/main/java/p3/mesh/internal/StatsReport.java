@@ -8,6 +8,7 @@ import java.util.Locale;
 
 import p3.mesh.ClassStats;
 import p3.mesh.MeshPeer;
+import p3.mesh.FtCounters;
 import p3.mesh.PeerCounters;
 import p3.mesh.PeerRole;
 
@@ -59,16 +60,23 @@ final class StatsReport {
         long control = 0;
         long payloadFrames = 0;
         long controlFrames = 0;
+        long replicas = 0;
+        long replicaBytes = 0;
         for (MeshPeer p : peers) {
             PeerCounters k = p.counters();
             payload += k.payloadBytes();
             control += k.controlBytes();
             payloadFrames += k.payloadFrames();
             controlFrames += k.controlFrames();
+            FtCounters f = p.ft();
+            replicas += f.replicaMessages();
+            replicaBytes += f.replicaBytes();
         }
         out.append(String.format(Locale.ROOT,
                 "mesh overhead: %d control frames, %d B against %d payload frames, %d B (%.2f%% of bytes)%n",
                 controlFrames, control, payloadFrames, payload, payload == 0 ? 0.0 : 100.0 * control / payload));
+        out.append(String.format(Locale.ROOT, "replication: %d replicas to cells, %d B (%.2f B per payload byte)%n",
+                replicas, replicaBytes, payload == 0 ? 0.0 : (double) replicaBytes / payload));
         out.append(String.format(Locale.ROOT, "runtime: %d peers, cpu %.1f s, heap %.1f MB%n", peers.size(),
                 cpuSeconds(), heapMb()));
         return out.toString();
@@ -95,11 +103,15 @@ final class StatsReport {
         List<String> each = new ArrayList<>();
         for (MeshPeer p : peers) {
             PeerCounters k = p.counters();
+            FtCounters f = p.ft();
             each.add(String.format(Locale.ROOT,
                     "{\"peer\":\"%s\",\"role\":\"%s\",\"cell\":\"%s\",\"state\":\"%s\",\"control_bytes\":%d,"
-                            + "\"payload_bytes\":%d,\"control_messages\":%d,\"payload_messages\":%d,\"unroutable\":%d}",
+                            + "\"payload_bytes\":%d,\"control_messages\":%d,\"payload_messages\":%d,\"unroutable\":%d,"
+                            + "\"ft\":{\"strategy\":\"%s\",\"held\":%d,\"replica_messages\":%d,\"replica_bytes\":%d,"
+                            + "\"acknowledged\":%d,\"resent\":%d,\"taken_over\":%d,\"not_held\":%d}}",
                     p.id(), p.role().name().toLowerCase(Locale.ROOT), p.cell(), p.state(), k.controlBytes(),
-                    k.payloadBytes(), k.controlFrames(), k.payloadFrames(), k.unroutable()));
+                    k.payloadBytes(), k.controlFrames(), k.payloadFrames(), k.unroutable(), f.strategy(), f.held(),
+                    f.replicaMessages(), f.replicaBytes(), f.acknowledged(), f.resent(), f.takenOver(), f.notHeld()));
         }
         out.append(String.join(",", each)).append(String.format(Locale.ROOT, "],\"cpu_s\":%.3f,\"heap_mb\":%.1f}",
                 cpuSeconds(), heapMb()));

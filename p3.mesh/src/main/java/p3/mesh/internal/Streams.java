@@ -225,8 +225,12 @@ final class Streams {
         return asked;
     }
 
-    /** @return whether the frame is new and intact */
-    boolean received(Frame f) {
+    /** What became of a frame that reached its client. */
+    enum Arrival {
+        NEW, DUPLICATE, DAMAGED
+    }
+
+    Arrival received(Frame f) {
         ClassSink sink = sinks.computeIfAbsent(f.trafficClass(), c -> new ClassSink(c.id()));
         Qos qos = asked.get(f.trafficClass());
         long deadline = qos == null ? Long.MAX_VALUE : qos.deadline().toNanos();

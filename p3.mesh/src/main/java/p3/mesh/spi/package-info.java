@@ -1,6 +1,10 @@
-/** What traffic services implement: a class of data, its profile, and its payloads. */
+/**
+ * What traffic services and fault-tolerance strategies implement: a class of data with its profile
+ * and payloads; a strategy replicating the pending store of FT messages and taking over after a
+ * failure.
+ */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package p3.mesh.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -27,7 +27,7 @@ class MeshFailureTest {
 
     @Test
     void crashingEachSuperPeerOfAPathRebindsItsChildrenFast() throws Exception {
-        try (MeshHarness mesh = MeshHarness.reportShape()) {
+        try (InProcessMesh mesh = TestMeshes.reportShape()) {
             mesh.form(14, 8);
             Peer sensor = mesh.peer("sensor1");
             for (int level = 2; level >= 0; level--) {
@@ -38,7 +38,7 @@ class MeshFailureTest {
                 for (Peer child : children) {
                     if (child.role() == PeerRole.CLIENT) {
                         // bound to every root super-peer: it keeps the other, no rebind
-                        await().atMost(MeshHarness.BOUND).until(() -> !child.parents().contains(victim.id()));
+                        await().atMost(InProcessMesh.BOUND).until(() -> !child.parents().contains(victim.id()));
                         continue;
                     }
                     FailureRecord f = awaitRebind(child, victim);
@@ -47,16 +47,16 @@ class MeshFailureTest {
                     // fast: the new parent is a cell-mate of the one that failed
                     assertThat(mesh.peer(child.parents().get(0)).cell()).isEqualTo(victim.cell());
                 }
-                await().atMost(MeshHarness.BOUND).until(mesh::everySensorReachesTheClient);
+                await().atMost(InProcessMesh.BOUND).until(mesh::everySensorReachesTheClient);
             }
-            await().atMost(MeshHarness.BOUND)
+            await().atMost(InProcessMesh.BOUND)
                     .untilAsserted(() -> assertThat(MeshFormationTest.disagreements(mesh)).isEmpty());
         }
     }
 
     @Test
     void crashingAWholeCellRebindsItsChildrenSlowly() throws Exception {
-        try (MeshHarness mesh = MeshHarness.reportShape()) {
+        try (InProcessMesh mesh = TestMeshes.reportShape()) {
             mesh.form(14, 8);
             Peer sensor = mesh.peer("sensor1");
             CellId cell = sensor.cell();
@@ -71,18 +71,18 @@ class MeshFailureTest {
             for (Peer s : sensors) {
                 // a sensor may rebind fast to the second super-peer in the instant before it too crashes;
                 // losing the last one of the cell takes the whole join
-                FailureRecord last = await().atMost(MeshHarness.BOUND).until(() -> lastFailure(s),
+                FailureRecord last = await().atMost(InProcessMesh.BOUND).until(() -> lastFailure(s),
                         f -> f != null && f.boundNanos() != 0 && s.state() == PeerState.BOUND && !cell.equals(s.cell()));
                 assertThat(last.rebind()).isEqualTo(RebindKind.SLOW);
                 assertThat(last.rebindMillis()).isBetween(0.0, SLOW_BOUND_MS);
             }
-            await().atMost(MeshHarness.BOUND).until(mesh::everySensorReachesTheClient);
+            await().atMost(InProcessMesh.BOUND).until(mesh::everySensorReachesTheClient);
         }
     }
 
     @Test
     void crashingALevelOneCellRebuildsItsSubtree() throws Exception {
-        try (MeshHarness mesh = MeshHarness.reportShape()) {
+        try (InProcessMesh mesh = TestMeshes.reportShape()) {
             mesh.form(14, 8);
             supersOf(mesh, CellId.of("01", 2)).forEach(Peer::crash);
             mesh.awaitMesh(Duration.ofSeconds(30), () -> allBound(mesh) && mesh.everySensorReachesTheClient());
@@ -92,12 +92,12 @@ class MeshFailureTest {
 
     @Test
     void crashingTheRootCellRebuildsTheMesh() throws Exception {
-        try (MeshHarness mesh = MeshHarness.reportShape()) {
+        try (InProcessMesh mesh = TestMeshes.reportShape()) {
             mesh.form(14, 8);
             supersOf(mesh, CellId.ROOT).forEach(Peer::crash);
             mesh.awaitMesh(Duration.ofSeconds(30), () -> allBound(mesh) && mesh.everySensorReachesTheClient());
             assertThat(mesh.live(PeerRole.SUPER).stream().filter(p -> p.cell().isRoot())).isNotEmpty();
-            await().atMost(MeshHarness.BOUND)
+            await().atMost(InProcessMesh.BOUND)
                     .untilAsserted(() -> assertThat(MeshFormationTest.disagreements(mesh)).isEmpty());
         }
     }
@@ -105,7 +105,7 @@ class MeshFailureTest {
     @Test
     void aWiderShallowerTreeFormsAndHeals() throws Exception {
         // span 3, 3 super-peers per cell, 2 levels: cells 0; 01, 02, 03
-        try (MeshHarness mesh = new MeshHarness(new TreeShape(3, 1, List.of(3), 2))) {
+        try (InProcessMesh mesh = TestMeshes.of(new TreeShape(3, 1, List.of(3), 2))) {
             mesh.form(12, 6);
             assertThat(mesh.live(PeerRole.SUPER)).extracting(p -> p.cell().toString()).containsOnly("0", "01", "02",
                     "03");
@@ -115,12 +115,12 @@ class MeshFailureTest {
             parent.crash();
             FailureRecord f = awaitRebind(sensor, parent);
             assertThat(f.rebind()).isEqualTo(RebindKind.FAST);
-            await().atMost(MeshHarness.BOUND).until(mesh::everySensorReachesTheClient);
+            await().atMost(InProcessMesh.BOUND).until(mesh::everySensorReachesTheClient);
         }
     }
 
     /** The super-peer at a level on the way from a sensor to the root. */
-    static Peer pathAt(MeshHarness mesh, Peer sensor, int level) {
+    static Peer pathAt(InProcessMesh mesh, Peer sensor, int level) {
         Peer at = mesh.peer(sensor.parents().get(0));
         while (at.cell().depth() > level) {
             at = mesh.peer(at.parents().get(0));
@@ -128,7 +128,7 @@ class MeshFailureTest {
         return at;
     }
 
-    static List<Peer> childrenOf(MeshHarness mesh, Peer parent) {
+    static List<Peer> childrenOf(InProcessMesh mesh, Peer parent) {
         List<Peer> out = new ArrayList<>();
         for (Peer p : mesh.peers.values()) {
             if (p.state() == PeerState.BOUND && p.parents().contains(parent.id())) {
@@ -138,7 +138,7 @@ class MeshFailureTest {
         return out;
     }
 
-    static List<Peer> supersOf(MeshHarness mesh, CellId cell) {
+    static List<Peer> supersOf(InProcessMesh mesh, CellId cell) {
         List<Peer> out = new ArrayList<>();
         for (Peer p : mesh.live(PeerRole.SUPER)) {
             if (cell.equals(p.cell())) {
@@ -150,7 +150,7 @@ class MeshFailureTest {
 
     /** Waits for the child's record of rebinding after losing {@code failed} (any parent when null). */
     static FailureRecord awaitRebind(Peer child, Peer failed) {
-        return await().atMost(MeshHarness.BOUND).until(() -> {
+        return await().atMost(InProcessMesh.BOUND).until(() -> {
             for (FailureRecord f : child.failures()) {
                 if ((failed == null || f.failed().equals(failed.id())) && f.rebind() != null && f.boundNanos() != 0
                         && child.state() == PeerState.BOUND) {
@@ -166,7 +166,7 @@ class MeshFailureTest {
         return seen.isEmpty() ? null : seen.get(seen.size() - 1);
     }
 
-    static boolean allBound(MeshHarness mesh) {
+    static boolean allBound(InProcessMesh mesh) {
         for (Peer p : mesh.peers.values()) {
             if (p.state() != PeerState.CRASHED && p.state() != PeerState.BOUND) {
                 return false;
@@ -175,7 +175,7 @@ class MeshFailureTest {
         return true;
     }
 
-    static List<FailureRecord> slowRebinds(MeshHarness mesh) {
+    static List<FailureRecord> slowRebinds(InProcessMesh mesh) {
         List<FailureRecord> out = new ArrayList<>();
         for (Peer p : mesh.peers.values()) {
             for (FailureRecord f : p.failures()) {

@@ -17,7 +17,7 @@ class MeshFormationTest {
 
     @Test
     void reportTopologyFormsAndEverySensorReachesTheClient() throws Exception {
-        try (MeshHarness mesh = MeshHarness.reportShape()) {
+        try (InProcessMesh mesh = TestMeshes.reportShape()) {
             mesh.form(14, 8);
 
             Map<CellId, Integer> supers = new HashMap<>();
@@ -37,7 +37,7 @@ class MeshFormationTest {
             assertThat(mesh.peer("client").parents()).hasSize(2);
 
             assertThat(mesh.everySensorReachesTheClient()).isTrue();
-            await().atMost(MeshHarness.BOUND).untilAsserted(() -> assertThat(disagreements(mesh)).isEmpty());
+            await().atMost(InProcessMesh.BOUND).untilAsserted(() -> assertThat(disagreements(mesh)).isEmpty());
         }
     }
 
@@ -45,7 +45,7 @@ class MeshFormationTest {
      * Where the root's records differ from the cell and parent each live peer believes, and records of
      * peers that are not live; empty when they agree.
      */
-    static List<String> disagreements(MeshHarness mesh) {
+    static List<String> disagreements(InProcessMesh mesh) {
         Peer root = mesh.live(PeerRole.SUPER).stream().filter(p -> p.cell() != null && p.cell().isRoot()).findFirst()
                 .orElseThrow();
         Map<String, PeerRecord> tree = new HashMap<>();

@@ -27,21 +27,21 @@ class TrafficTest {
 
     @Test
     void everyClassArrivesAtItsRateWithoutLoss() throws Exception {
-        try (MeshHarness mesh = MeshHarness.reportShape()) {
-            mesh.addService(MeshHarness.service("audio", 38, 418, false));
-            mesh.addService(MeshHarness.service("video", 24, 4180, false));
-            mesh.addService(MeshHarness.service("event", 25, 1024, true));
+        try (InProcessMesh mesh = TestMeshes.reportShape()) {
+            mesh.addService(InProcessMesh.service("audio", 38, 418, false));
+            mesh.addService(InProcessMesh.service("video", 24, 4180, false));
+            mesh.addService(InProcessMesh.service("event", 25, 1024, true));
             mesh.form(14, 8);
             Peer client = mesh.peer("client");
             for (String cls : List.of("audio", "video", "event")) {
                 client.requestAll(cls, QOS);
             }
-            await().atMost(MeshHarness.BOUND).until(() -> client.classStats().size() == 3
+            await().atMost(InProcessMesh.BOUND).until(() -> client.classStats().size() == 3
                     && client.classStats().stream().allMatch(c -> c.received() > 0));
             Map<String, Long> before = received(client);
             long start = System.nanoTime();
             // about three seconds of audio, then the rate of each class over that time
-            await().atMost(MeshHarness.BOUND).until(() -> received(client).get("audio") - before.get("audio") >= 8 * 38 * 3);
+            await().atMost(InProcessMesh.BOUND).until(() -> received(client).get("audio") - before.get("audio") >= 8 * 38 * 3);
             Map<String, Long> after = received(client);
             double seconds = (System.nanoTime() - start) / 1e9;
             // 8 sensors each: audio 38/s, video 24/s, events 25/s on average (random arrivals)
@@ -50,7 +50,7 @@ class TrafficTest {
             assertThat((after.get("event") - before.get("event")) / seconds).isBetween(8 * 25 * 0.6, 8 * 25 * 1.4);
 
             mesh.live(PeerRole.SENSOR).forEach(Peer::stopSources);
-            await().atMost(MeshHarness.BOUND).untilAsserted(() -> {
+            await().atMost(InProcessMesh.BOUND).untilAsserted(() -> {
                 for (ClassStats c : client.classStats()) {
                     assertThat(c.sent()).as(c.trafficClass()).isPositive();
                     assertThat(c.lost()).as(c.trafficClass()).isZero();
@@ -69,13 +69,13 @@ class TrafficTest {
 
     @Test
     void aCrashOnASensorsPathCostsThatSensorOnly() throws Exception {
-        try (MeshHarness mesh = MeshHarness.reportShape()) {
+        try (InProcessMesh mesh = TestMeshes.reportShape()) {
             mesh.prebind = false; // the report's rebind: a few frames are lost while it lasts
-            mesh.addService(MeshHarness.service("event", 500, 256, false));
+            mesh.addService(InProcessMesh.service("event", 500, 256, false));
             mesh.form(14, 8);
             Peer client = mesh.peer("client");
             client.requestAll("event", QOS);
-            await().atMost(MeshHarness.BOUND).until(() -> of(client, "event") != null
+            await().atMost(InProcessMesh.BOUND).until(() -> of(client, "event") != null
                     && of(client, "event").received() > 8 * 500);
             Peer sensor = mesh.peer("sensor1");
             Peer parent = mesh.peer(sensor.parents().get(0));
@@ -83,11 +83,11 @@ class TrafficTest {
             parent.crash();
             MeshFailureTest.awaitRebind(sensor, parent);
             // traffic resumes after the rebind
-            await().atMost(MeshHarness.BOUND).until(() -> mesh.received(client, sensor) > before + 500);
+            await().atMost(InProcessMesh.BOUND).until(() -> mesh.received(client, sensor) > before + 500);
 
             mesh.live(PeerRole.SENSOR).forEach(Peer::stopSources);
             Map<String, Long> lost = new HashMap<>();
-            await().atMost(MeshHarness.BOUND).untilAsserted(() -> {
+            await().atMost(InProcessMesh.BOUND).untilAsserted(() -> {
                 lost.clear();
                 lost.putAll(client.lostBySource(TrafficClass.EVENT));
                 assertThat(lost).hasSize(8);
@@ -103,10 +103,10 @@ class TrafficTest {
 
     @Test
     void unloadingAClassStopsItAloneAndLoadingItResumesIt() throws Exception {
-        try (MeshHarness mesh = MeshHarness.reportShape()) {
-            TrafficService audio = MeshHarness.service("audio", 38, 418, false);
-            TrafficService video = MeshHarness.service("video", 24, 4180, false);
-            TrafficService event = MeshHarness.service("event", 25, 1024, true);
+        try (InProcessMesh mesh = TestMeshes.reportShape()) {
+            TrafficService audio = InProcessMesh.service("audio", 38, 418, false);
+            TrafficService video = InProcessMesh.service("video", 24, 4180, false);
+            TrafficService event = InProcessMesh.service("event", 25, 1024, true);
             mesh.addService(audio);
             mesh.addService(video);
             mesh.addService(event);
@@ -115,22 +115,22 @@ class TrafficTest {
             for (String cls : List.of("audio", "video", "event")) {
                 client.requestAll(cls, QOS);
             }
-            await().atMost(MeshHarness.BOUND).until(() -> client.classStats().size() == 3
+            await().atMost(InProcessMesh.BOUND).until(() -> client.classStats().size() == 3
                     && client.classStats().stream().allMatch(c -> c.received() > 50));
 
             mesh.removeService(video);
-            await().atMost(MeshHarness.BOUND).until(() -> mesh.peer("sensor1").links().stream()
+            await().atMost(InProcessMesh.BOUND).until(() -> mesh.peer("sensor1").links().stream()
                     .noneMatch(l -> l.contains(" video ")));
             long videoStopped = of(client, "video").received();
             long audioThen = of(client, "audio").received();
-            await().atMost(MeshHarness.BOUND).until(() -> of(client, "audio").received() > audioThen + 8 * 30);
+            await().atMost(InProcessMesh.BOUND).until(() -> of(client, "audio").received() > audioThen + 8 * 30);
             assertThat(of(client, "video").received()).as("video stopped").isEqualTo(videoStopped);
 
             mesh.addService(video);
-            await().atMost(MeshHarness.BOUND).until(() -> of(client, "video").received() > videoStopped + 8 * 10);
+            await().atMost(InProcessMesh.BOUND).until(() -> of(client, "video").received() > videoStopped + 8 * 10);
 
             mesh.live(PeerRole.SENSOR).forEach(Peer::stopSources);
-            await().atMost(MeshHarness.BOUND).untilAsserted(() -> {
+            await().atMost(InProcessMesh.BOUND).untilAsserted(() -> {
                 assertThat(of(client, "audio").lost()).isZero();
                 assertThat(of(client, "event").lost()).isZero();
             });

@@ -1,0 +1,151 @@
+package p3.ft.hybrid.internal;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import p3.mesh.spi.CheckpointPolicy;
+import p3.mesh.spi.FtCell;
+import p3.mesh.spi.FtPolicy;
+import p3.mesh.spi.FtStrategy;
+
+/**
+ * Hybrid replication: passive (checkpoints) in the steady state, active for a cell from the moment
+ * one of its members is suspected until its view has settled again, and always active for the
+ * classes configured so.
+ */
+@Component(service = FtStrategy.class, property = FtStrategy.NAME_PROPERTY + "=" + HybridStrategy.NAME,
+        configurationPid = HybridStrategy.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = HybridStrategy.Config.class)
+public final class HybridStrategy implements FtStrategy {
+
+    static final String NAME = "hybrid";
+    public static final String PID = "p3.ft.hybrid";
+    private static final Set<String> CLASSES = Set.of("audio", "video", "event");
+
+    @ObjectClassDefinition(name = "P3 hybrid FT", description = "Passive, and active while a cell-mate is suspected")
+    public @interface Config {
+        @AttributeDefinition(description = "Steady state: a checkpoint at least this often, in ms")
+        int checkpointIntervalMs() default 50;
+
+        @AttributeDefinition(description = "Steady state: a checkpoint as soon as this many changes wait")
+        int checkpointCount() default 64;
+
+        @AttributeDefinition(description = "Active this long after the cell's view changed, in ms")
+        int settleMs() default 1000;
+
+        @AttributeDefinition(description = "Active this long after a suspicion that no view change confirms, in ms")
+        int suspicionMs() default 5000;
+
+        @AttributeDefinition(description = "Classes always replicated actively: audio, video, event, comma-separated")
+        String activeClasses() default "";
+    }
+
+    private final Config config;
+    private final Set<String> alwaysActive;
+    private final ScheduledExecutorService timer;
+
+    @Activate
+    public HybridStrategy(Config config) {
+        this.alwaysActive = classes(config.activeClasses());
+        if (config.checkpointIntervalMs() <= 0 || config.checkpointCount() <= 0 || config.settleMs() < 0
+                || config.suspicionMs() < 0) {
+            throw new IllegalArgumentException("checkpointIntervalMs and checkpointCount must be positive, settleMs and "
+                    + "suspicionMs not negative");
+        }
+        this.config = config;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "p3-ft-hybrid");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    static Set<String> classes(String list) {
+        Set<String> out = new HashSet<>();
+        for (String c : list.split(",")) {
+            String name = c.trim().toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!CLASSES.contains(name)) {
+                throw new IllegalArgumentException("activeClasses: " + name + " is not audio, video or event");
+            }
+            out.add(name);
+        }
+        return Set.copyOf(out);
+    }
+
+    @Deactivate
+    void deactivate() {
+        timer.shutdownNow();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public FtPolicy attach(FtCell cell) {
+        return new HybridPolicy(cell);
+    }
+
+    /** Passive unless the cell is under suspicion, or the class is always active. */
+    private final class HybridPolicy extends CheckpointPolicy {
+        /** Active until then (nanoTime); 0 when calm. */
+        private volatile long activeUntil;
+
+        HybridPolicy(FtCell cell) {
+            super(cell, timer, config.checkpointIntervalMs(), config.checkpointCount());
+        }
+
+        private boolean alert() {
+            long until = activeUntil;
+            return until != 0 && System.nanoTime() - until < 0;
+        }
+
+        @Override
+        public void held(String trafficClass) {
+            if (alert() || alwaysActive.contains(trafficClass)) {
+                cell.replicate();
+            } else {
+                checkpointIfDue();
+            }
+        }
+
+        @Override
+        public void acknowledged(int count) {
+            if (alert()) {
+                cell.replicate();
+            } else {
+                checkpointIfDue();
+            }
+        }
+
+        @Override
+        public void suspected(String mate) {
+            activeUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.suspicionMs());
+            cell.replicate(); // the checkpoint it would have waited for, now
+        }
+
+        @Override
+        public void viewChanged(List<String> members, List<String> gone) {
+            activeUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.settleMs());
+            cell.replicate();
+            super.viewChanged(members, gone);
+        }
+    }
+}
