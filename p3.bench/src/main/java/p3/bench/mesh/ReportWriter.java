@@ -1,0 +1,109 @@
+package p3.bench.mesh;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * report.md and its SVG figures from a results.json: our Tables III to VII and Figures 5 to 9 with
+ * the report's numbers beside, then overhead, resources and every run.
+ */
+public final class ReportWriter {
+
+    /** The report's order of the classes in its tables and figures. */
+    static final List<String> CLASS_ORDER = List.of("video", "audio", "event");
+
+    private static final Map<String, String> MODE_NAMES = Map.of(
+            "none", "NO_FT", "event", "FT_EVENT", "event+video", "FT_EVENT+VIDEO", "all", "FT_ALL");
+
+    private ReportWriter() {
+    }
+
+    /**
+     * Writes report.md and the figures into {@code dir}, made if need be.
+     *
+     * @param source what the results came from, for the heading (e.g. {@code results.json})
+     * @return the files written, report.md first
+     */
+    public static List<Path> write(Results results, String source, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        LossFigures figures = new LossFigures(dir);
+        StringBuilder md = new StringBuilder(heading(results, source));
+        for (String isolation : isolations(results.runs())) {
+            md.append(new TestOneReport(runs(results, "test1", isolation), isolation, figures).markdown());
+        }
+        for (String isolation : isolations(results.runs())) {
+            md.append(new TestTwoReport(runs(results, "test2", isolation), isolation, figures).markdown());
+        }
+        md.append(new RunsReport(results.runs()).markdown());
+        Path report = dir.resolve("report.md");
+        Files.writeString(report, md, StandardCharsets.UTF_8);
+        List<Path> written = new ArrayList<>(List.of(report));
+        written.addAll(figures.written());
+        return written;
+    }
+
+    private static String heading(Results results, String source) {
+        Map<String, Long> byScenario = results.runs().stream()
+                .collect(Collectors.groupingBy(RunResult::scenario, TreeMap::new, Collectors.counting()));
+        String counts = byScenario.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", ", " (", ")"));
+        return "# P3 mesh bench report\n\n"
+                + "From `" + source + "`: " + results.runs().size() + " runs" + (byScenario.isEmpty() ? "" : counts)
+                + ".\n\n"
+                + "- machine: " + results.machine() + "\n"
+                + "- date: " + results.date() + "\n"
+                + "- command: `" + results.command() + "`\n\n"
+                + "The report's numbers (DCC-2010-02, section IV-I) come from active replication with sensors "
+                + "that have no memory, a span-2 tree of 2 super-peers per cell at levels 0 to 2, on four machines "
+                + "over 100 Mbit/s Ethernet (its Table II); ours from the machine above. Latencies are one-way, "
+                + "mean ± jitter (standard deviation) in ms, pooled over the runs of a cell weighted by frames "
+                + "received; rebind and detection times pooled over every failure. \"over NO_FT (%)\" is, as in the "
+                + "report, the mean as a percentage of NO_FT's (114 is 14 % slower). \"not run\" marks what the "
+                + "results hold no run of.\n\n";
+    }
+
+    /** Those present, in the order of {@link RunResult#ISOLATIONS}; inproc alone when there is no run. */
+    private static Set<String> isolations(List<RunResult> runs) {
+        Set<String> present = new LinkedHashSet<>();
+        RunResult.ISOLATIONS.stream().filter(i -> runs.stream().anyMatch(r -> r.isolation().equals(i)))
+                .forEach(present::add);
+        return present.isEmpty() ? Set.of("inproc") : present;
+    }
+
+    private static List<RunResult> runs(Results results, String scenario, String isolation) {
+        return results.runs().stream()
+                .filter(r -> r.scenario().equals(scenario) && r.isolation().equals(isolation)).toList();
+    }
+
+    /** NO_FT, FT_EVENT, FT_EVENT+VIDEO or FT_ALL: the report's names of the FT modes. */
+    static String modeName(String ftMode) {
+        return MODE_NAMES.getOrDefault(ftMode, ftMode);
+    }
+
+    /** An FT mode in a file name: {@code event-video}. */
+    static String slug(String ftMode) {
+        return ftMode.replace('+', '-');
+    }
+
+    static String className(String trafficClass) {
+        return Character.toUpperCase(trafficClass.charAt(0)) + trafficClass.substring(1);
+    }
+
+    /** The line above a table: how many runs it draws on, with which seeds. */
+    static String runCount(List<RunResult> runs) {
+        if (runs.isEmpty()) {
+            return "_" + Measures.NOT_RUN + "_\n\n";
+        }
+        String seeds = runs.stream().map(r -> Long.toString(r.seed())).distinct().collect(Collectors.joining(", "));
+        return "_" + runs.size() + (runs.size() == 1 ? " run" : " runs") + ", seed " + seeds + "_\n\n";
+    }
+}
