@@ -38,6 +38,9 @@ public interface MeshPeer {
      */
     void requestAll(String trafficClass, Qos qos);
 
+    /** Sensor: stops its sources and reports their final counts to the clients. Others: nothing. */
+    void stopSources();
+
     /** Client: what arrived of each class so far. Empty on other peers. */
     List<ClassStats> classStats();
 

@@ -66,6 +66,12 @@ final class ClassSink {
         return Streams.Arrival.NEW;
     }
 
+    /** Forgets the latencies so far (a warm-up), not the counts. */
+    synchronized void restartLatency() {
+        recorder.reset();
+        total.reset();
+    }
+
     void sourceReport(String source, long sent) {
         sentBySource.merge(source, sent, Math::max);
     }

@@ -88,6 +88,8 @@ final class FaultTolerance implements FtCell {
     private final Map<String, FtStrategy> strategies = new ConcurrentHashMap<>();
     private volatile FtStrategy strategy;
     private volatile FtPolicy policy;
+    /** Crashed or left: no strategy attaches any more. */
+    private volatile boolean stopped;
 
     /** Changes to send to the cell, while a strategy is in use. */
     private volatile boolean recording;
@@ -519,7 +521,7 @@ final class FaultTolerance implements FtCell {
      * the mesh for the new one.
      */
     private synchronized void reselect() {
-        if (mesh.role() != PeerRole.SUPER) {
+        if (stopped || mesh.role() != PeerRole.SUPER) {
             return;
         }
         FtStrategy next = choose();
@@ -570,7 +572,11 @@ final class FaultTolerance implements FtCell {
 
     /** Stops the FT thread: after a crash nothing more leaves, after a leave nothing more is due. */
     void stop() {
-        FtPolicy p = policy;
+        FtPolicy p;
+        synchronized (this) {
+            stopped = true;
+            p = policy;
+        }
         policy = null;
         strategy = null;
         thread.shutdownNow();

@@ -210,6 +210,13 @@ public final class InProcessMesh implements AutoCloseable {
         for (Peer p : peers.values()) {
             out.append(p).append(" parents=").append(p.parents()).append('\n');
         }
+        for (Peer p : live(PeerRole.SUPER)) {
+            if (p.cell() != null && p.cell().isRoot()) {
+                out.append("the tree as ").append(p.id()).append(" knows it:\n");
+                p.tree().forEach(line -> out.append("  ").append(line).append('\n'));
+                break;
+            }
+        }
         return out.toString();
     }
 

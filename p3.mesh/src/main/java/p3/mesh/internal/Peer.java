@@ -99,6 +99,8 @@ public final class Peer implements MeshPeer {
     private int lastIndexInCell;
     /** What discovery told of the parent cell: the backups for a fast rebind. */
     private List<PeerRecord> candidates = List.of();
+    /** A cell the root placed this peer under and where nobody answered: the root is told, to check it. */
+    private volatile CellId unanswered;
 
     /** Children by PeerId: their links by class and, once bound, their record. */
     private final Map<String, Child> children = new ConcurrentHashMap<>();
@@ -297,9 +299,14 @@ public final class Peer implements MeshPeer {
         return streams.stats();
     }
 
-    /** Sensor: stops every source and reports the final counts to their clients. */
+    @Override
     public void stopSources() {
         streams.stopAll();
+    }
+
+    /** Client: latency is measured from now on (after a warm-up); the counts go on. */
+    public void restartLatency() {
+        streams.restartLatency();
     }
 
     /** Client: frames sent and not received, by source, of a class. */
@@ -400,7 +407,9 @@ public final class Peer implements MeshPeer {
 
     /** RequestCell: asks the root cell; a super-peer that hears nothing founds the root after its turn. */
     private CellId requestCell() {
-        Control request = Control.of(Control.Kind.REQUEST_CELL, 0, s.role().name() + ":" + id);
+        CellId silent = unanswered;
+        Control request = Control.of(Control.Kind.REQUEST_CELL, 0,
+                s.role().name() + ":" + id + (silent == null ? "" : ":" + silent));
         Control reply = ask(CellId.ROOT, request, 1);
         if (reply == null) {
             if (s.role() != PeerRole.SUPER) {
@@ -448,8 +457,10 @@ public final class Peer implements MeshPeer {
             parents = requestParent(parentCell);
             if (parents.isEmpty()) {
                 LOG.log(Level.INFO, "{0}: nobody in cell {1} answers; joining again", id, parentCell);
+                unanswered = parentCell;
                 return false;
             }
+            unanswered = null;
         }
         if (s.role() == PeerRole.SUPER && !enterCell(target)) {
             return false;
@@ -797,12 +808,16 @@ public final class Peer implements MeshPeer {
             malformed.increment();
             return null;
         }
-        String askerId = words.length > 1 ? words[1] : "";
+        String[] who = words.length > 1 ? words[1].split(":", 2) : new String[] { "" };
+        String askerId = who[0];
         switch (c.kind()) {
         case REQUEST_CELL -> {
             boolean coordinator = mine != null && mine.isRoot() && !mates.isEmpty() && mates.get(0).equals(id);
             if (!coordinator && !founding) {
                 return null; // the root cell's coordinator answers, the others stay silent
+            }
+            if (who.length > 1 && coordinator) {
+                checkSilentCell(who[1]);
             }
             return codec.encode(place(asker, askerId));
         }
@@ -820,6 +835,37 @@ public final class Peer implements MeshPeer {
             return null;
         }
         }
+    }
+
+    /**
+     * A joiner found nobody in a cell this root placed it under: the peers the root holds there may
+     * have crashed unseen (while they were rebinding, with no parent or cell-mate to notice). The
+     * root asks the cell itself, and forgets them when nobody answers, so that the next placement
+     * goes elsewhere.
+     */
+    private void checkSilentCell(String cellName) {
+        CellId silent;
+        try {
+            silent = CellId.of(cellName, s.shape().span());
+        } catch (IllegalArgumentException e) {
+            malformed.increment();
+            return;
+        }
+        onLoop(() -> {
+            List<PeerRecord> held = new ArrayList<>();
+            synchronized (known) {
+                for (PeerRecord r : known.all()) {
+                    if (silent.equals(r.cell()) && r.role() != PeerRole.CLIENT) {
+                        held.add(r);
+                    }
+                }
+            }
+            if (held.stream().noneMatch(r -> r.role() == PeerRole.SUPER) || !requestParent(silent).isEmpty()) {
+                return;
+            }
+            LOG.log(Level.INFO, "{0}: nobody answers in cell {1}: forgetting {2}", id, silent, held);
+            onLeave(held, true);
+        });
     }
 
     /** GetCell, with reservations so that peers asking at the same time do not overfill a cell. */

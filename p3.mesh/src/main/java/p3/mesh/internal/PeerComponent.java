@@ -185,6 +185,11 @@ public final class PeerComponent implements MeshPeer {
     }
 
     @Override
+    public void stopSources() {
+        peer.stopSources();
+    }
+
+    @Override
     public List<ClassStats> classStats() {
         return peer.classStats();
     }

@@ -241,6 +241,10 @@ final class Streams {
         sinks.computeIfAbsent(cls, c -> new ClassSink(c.id())).sourceReport(source, sent);
     }
 
+    void restartLatency() {
+        sinks.values().forEach(ClassSink::restartLatency);
+    }
+
     /** Client: frames sent and not received, by source, of a class. */
     Map<String, Long> lostBySource(TrafficClass cls) {
         ClassSink sink = sinks.get(cls);
