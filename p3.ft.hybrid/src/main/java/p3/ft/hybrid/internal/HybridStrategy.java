@@ -53,19 +53,30 @@ public final class HybridStrategy implements FtStrategy {
         String activeClasses() default "";
     }
 
-    private final Config config;
+    private final int intervalMs;
+    private final int count;
+    private final long settleNanos;
+    private final long suspicionNanos;
     private final Set<String> alwaysActive;
     private final ScheduledExecutorService timer;
 
     @Activate
     public HybridStrategy(Config config) {
-        this.alwaysActive = classes(config.activeClasses());
-        if (config.checkpointIntervalMs() <= 0 || config.checkpointCount() <= 0 || config.settleMs() < 0
-                || config.suspicionMs() < 0) {
+        this(config.checkpointIntervalMs(), config.checkpointCount(), config.settleMs(), config.suspicionMs(),
+                config.activeClasses());
+    }
+
+    /** Outside OSGi (the bench): the configuration's values, one by one. */
+    public HybridStrategy(int intervalMs, int count, int settleMs, int suspicionMs, String activeClasses) {
+        this.alwaysActive = classes(activeClasses);
+        if (intervalMs <= 0 || count <= 0 || settleMs < 0 || suspicionMs < 0) {
             throw new IllegalArgumentException("checkpointIntervalMs and checkpointCount must be positive, settleMs and "
                     + "suspicionMs not negative");
         }
-        this.config = config;
+        this.intervalMs = intervalMs;
+        this.count = count;
+        this.settleNanos = TimeUnit.MILLISECONDS.toNanos(settleMs);
+        this.suspicionNanos = TimeUnit.MILLISECONDS.toNanos(suspicionMs);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "p3-ft-hybrid");
             t.setDaemon(true);
@@ -89,7 +100,7 @@ public final class HybridStrategy implements FtStrategy {
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         timer.shutdownNow();
     }
 
@@ -109,7 +120,7 @@ public final class HybridStrategy implements FtStrategy {
         private volatile long activeUntil;
 
         HybridPolicy(FtCell cell) {
-            super(cell, timer, config.checkpointIntervalMs(), config.checkpointCount());
+            super(cell, timer, intervalMs, count);
         }
 
         private boolean alert() {
@@ -137,13 +148,13 @@ public final class HybridStrategy implements FtStrategy {
 
         @Override
         public void suspected(String mate) {
-            activeUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.suspicionMs());
+            activeUntil = System.nanoTime() + suspicionNanos;
             cell.replicate(); // the checkpoint it would have waited for, now
         }
 
         @Override
         public void viewChanged(List<String> members, List<String> gone) {
-            activeUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.settleMs());
+            activeUntil = System.nanoTime() + settleNanos;
             cell.replicate();
             super.viewChanged(members, gone);
         }

@@ -38,16 +38,23 @@ public final class PassiveStrategy implements FtStrategy {
         int checkpointCount() default 64;
     }
 
-    private final Config config;
+    private final int intervalMs;
+    private final int count;
     private final ScheduledExecutorService timer;
 
     @Activate
     public PassiveStrategy(Config config) {
-        if (config.checkpointIntervalMs() <= 0 || config.checkpointCount() <= 0) {
+        this(config.checkpointIntervalMs(), config.checkpointCount());
+    }
+
+    /** Outside OSGi (the bench): checkpoints every {@code intervalMs} or {@code count} changes. */
+    public PassiveStrategy(int intervalMs, int count) {
+        if (intervalMs <= 0 || count <= 0) {
             throw new IllegalArgumentException("checkpointIntervalMs and checkpointCount must be positive: "
-                    + config.checkpointIntervalMs() + ", " + config.checkpointCount());
+                    + intervalMs + ", " + count);
         }
-        this.config = config;
+        this.intervalMs = intervalMs;
+        this.count = count;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "p3-ft-passive");
             t.setDaemon(true);
@@ -56,7 +63,7 @@ public final class PassiveStrategy implements FtStrategy {
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         timer.shutdownNow();
     }
 
@@ -67,7 +74,7 @@ public final class PassiveStrategy implements FtStrategy {
 
     @Override
     public FtPolicy attach(FtCell cell) {
-        return new CheckpointPolicy(cell, timer, config.checkpointIntervalMs(), config.checkpointCount()) {
+        return new CheckpointPolicy(cell, timer, intervalMs, count) {
         };
     }
 }
