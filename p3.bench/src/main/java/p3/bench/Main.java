@@ -1,5 +1,6 @@
 package p3.bench;
 
+import p3.bench.mesh.MeshCommand;
 import p3.bench.mesh.ReportCommand;
 import p3.bench.transport.TransportCommand;
 import picocli.CommandLine;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "p3-bench", mixinStandardHelpOptions = true, version = "p3-bench 0.1.0",
         description = "Benchmarks of P3 mesh.",
-        subcommands = { TransportCommand.class, ReportCommand.class, CommandLine.HelpCommand.class })
+        subcommands = { MeshCommand.class, TransportCommand.class, ReportCommand.class, CommandLine.HelpCommand.class })
 public final class Main implements Runnable {
 
     @Spec

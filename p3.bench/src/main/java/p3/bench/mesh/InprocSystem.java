@@ -1,0 +1,166 @@
+package p3.bench.mesh;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import p3.ft.active.internal.ActiveStrategy;
+import p3.ft.hybrid.internal.HybridStrategy;
+import p3.ft.passive.internal.PassiveStrategy;
+import p3.mesh.ClassStats;
+import p3.mesh.FailureRecord;
+import p3.mesh.FtCounters;
+import p3.mesh.FtMode;
+import p3.mesh.PeerCounters;
+import p3.mesh.PeerRole;
+import p3.mesh.PeerState;
+import p3.mesh.Qos;
+import p3.mesh.internal.InProcessMesh;
+import p3.mesh.internal.Peer;
+import p3.transport.internal.GroupSettings;
+import p3.transport.internal.JGroupsCellGroups;
+import p3.transport.internal.LinkSettings;
+import p3.transport.internal.NettyLinks;
+import p3.transport.internal.UdpDiscovery;
+
+/**
+ * The whole mesh in this JVM over real loopback sockets, multicast and JGroups, with the
+ * runtime's default settings; a crash resets the peer's links and drops its group without a word.
+ * The three strategies are the strategy bundles' own classes.
+ */
+final class InprocSystem implements MeshSystem {
+
+    private final InProcessMesh mesh;
+    private final TreeShape shape;
+    private final BenchSettings settings;
+    private final PassiveStrategy passive = new PassiveStrategy(50, 64);
+    private final HybridStrategy hybrid = new HybridStrategy(50, 64, 1000, 5000, "");
+    private final long cpuAtStart = processCpuNanos();
+
+    InprocSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory) {
+        NettyLinks links = new NettyLinks(LinkSettings.defaults());
+        JGroupsCellGroups groups = new JGroupsCellGroups(GroupSettings.defaults());
+        UdpDiscovery discovery = new UdpDiscovery(InetAddress.getLoopbackAddress(), 1);
+        this.mesh = new InProcessMesh(shape.span(), shape.depth(), shape.superPeersPerCell(), shape.sensorsPerCell(),
+                links, groups, discovery, () -> {
+                    discovery.close();
+                    links.close();
+                });
+        mesh.faultTolerance(strategy, sensorMemory);
+        for (BenchSettings.Traffic t : settings.traffic()) {
+            mesh.addService(InProcessMesh.service(t.name(), t.rate(), t.bytes(), t.random()));
+        }
+        mesh.addStrategy(new ActiveStrategy());
+        mesh.addStrategy(passive);
+        mesh.addStrategy(hybrid);
+        this.shape = shape;
+        this.settings = settings;
+    }
+
+    @Override
+    public void form() throws Exception {
+        int supers = 0;
+        for (int level = 0; level <= shape.depth(); level++) {
+            supers += shape.cells(level).size() * shape.superPeers(level);
+        }
+        mesh.form(supers, shape.sensors());
+    }
+
+    @Override
+    public void request(FtMode mode) {
+        Peer client = mesh.peer("client");
+        for (BenchSettings.Traffic t : settings.traffic()) {
+            client.requestAll(t.name(), new Qos(mode.faultTolerant(t.name()), settings.deadline()));
+        }
+    }
+
+    @Override
+    public Map<String, List<String>> superPeersByCell() {
+        Map<String, List<String>> out = new TreeMap<>();
+        for (Peer p : mesh.live(PeerRole.SUPER)) {
+            out.computeIfAbsent(p.cell().toString(), c -> new ArrayList<>()).add(p.id());
+        }
+        out.values().forEach(l -> l.sort(null));
+        return out;
+    }
+
+    @Override
+    public long crash(String peer) {
+        long at = System.nanoTime();
+        mesh.peer(peer).crash();
+        return at;
+    }
+
+    @Override
+    public void useStrategy(String name) {
+        for (Peer p : mesh.live(PeerRole.SUPER)) {
+            p.useFtStrategy(name);
+        }
+    }
+
+    @Override
+    public void restartLatency() {
+        mesh.peer("client").restartLatency();
+    }
+
+    @Override
+    public void stopSources() {
+        mesh.live(PeerRole.SENSOR).forEach(Peer::stopSources);
+    }
+
+    @Override
+    public List<ClassStats> clientStats() {
+        return mesh.peer("client").classStats();
+    }
+
+    @Override
+    public List<FailureRecord> failures() {
+        List<FailureRecord> out = new ArrayList<>();
+        for (Peer p : mesh.all()) {
+            if (p.state() != PeerState.CRASHED) {
+                out.addAll(p.failures());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Totals totals() {
+        long cb = 0;
+        long cm = 0;
+        long pb = 0;
+        long pm = 0;
+        long rb = 0;
+        long rm = 0;
+        for (Peer p : mesh.all()) {
+            PeerCounters k = p.counters();
+            FtCounters f = p.ft();
+            cb += k.controlBytes();
+            cm += k.controlFrames();
+            pb += k.payloadBytes();
+            pm += k.payloadFrames();
+            rb += f.replicaBytes();
+            rm += f.replicaMessages();
+        }
+        Runtime rt = Runtime.getRuntime();
+        return new Totals(cb, cm, pb, pm, rb, rm, (processCpuNanos() - cpuAtStart) / 1e9,
+                (rt.totalMemory() - rt.freeMemory()) / (1024.0 * 1024.0));
+    }
+
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return 0;
+    }
+
+    @Override
+    public void close() {
+        mesh.close();
+        passive.deactivate();
+        hybrid.deactivate();
+    }
+}

@@ -1,0 +1,272 @@
+package p3.bench.mesh;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+
+import p3.mesh.FtMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code p3-bench mesh}: the report's experiments (section IV) on our mesh. A run is made for each
+ * combination of scenario, FT mode, strategy and sensor memory (NO_FT runs once: it replicates
+ * nothing, so strategy and memory change nothing); after each run results.json and report.md are
+ * written again, so an interrupted bench keeps what it measured.
+ */
+@Command(name = "mesh", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Forms the report's mesh (span 2, 2 super-peers per cell, 3 levels, 8 sensors, 1 client), "
+                + "streams Table I's traffic, injects faults, and writes results.json and report.md.")
+public final class MeshCommand implements Callable<Integer> {
+
+    private static final List<String> SCENARIOS = List.of("baseline", "test1", "test2", "swap");
+    private static final List<String> STRATEGIES = List.of("active", "passive", "hybrid");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--scenario", split = ",", paramLabel = "NAME", defaultValue = "test1",
+            description = "test1 (one fault per level), test2 (faults at one level until it is empty), baseline, "
+                    + "swap (the strategy swapped mid-run, with and without a crash), or all. Default: ${DEFAULT-VALUE}.")
+    List<String> scenarios;
+
+    @Option(names = "--ft", split = ",", paramLabel = "MODE", defaultValue = "none,all",
+            description = "FT modes: none, event, event+video, all. Default: ${DEFAULT-VALUE}.")
+    List<String> ftModes;
+
+    @Option(names = "--strategy", split = ",", paramLabel = "NAME", defaultValue = "active",
+            description = "FT strategies: active, passive, hybrid. Default: ${DEFAULT-VALUE}.")
+    List<String> strategies;
+
+    @Option(names = "--sensor-memory", split = ",", paramLabel = "on|off", defaultValue = "on",
+            description = "Sensors keep their FT messages until acknowledged: on, off or on,off. Default: ${DEFAULT-VALUE}.")
+    List<String> memories;
+
+    @Option(names = "--isolation", paramLabel = "KIND", defaultValue = "inproc",
+            description = "inproc (all peers in this JVM) or process (one p3.jar per peer, crash = kill -9). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String isolation;
+
+    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "quick",
+            description = "quick (about 15 s measured per run) or paper (the report's packet counts, 255 s). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the fault picks. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
+            description = "Where results.json, report.md and the figures go. Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchSettings settings = settings();
+        TreeShape shape = TreeShape.report();
+        List<RunSpec> runs = plan(shape);
+        Files.createDirectories(out);
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.printf(Locale.ROOT, "p3-bench mesh: %d runs, %s isolation, %s profile, into %s%n", runs.size(), isolation,
+                profile, out);
+        List<RunResult> done = new ArrayList<>();
+        AtomicReference<MeshSystem> current = new AtomicReference<>();
+        Thread cleanup = new Thread(() -> closeQuietly(current.getAndSet(null)), "p3-bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup); // an interrupted bench leaves nothing running
+        long benchStart = System.nanoTime();
+        ScenarioRunner runner = new ScenarioRunner(settings, shape);
+        int failed = 0;
+        for (int k = 0; k < runs.size(); k++) {
+            RunSpec run = runs.get(k);
+            String head = String.format(Locale.ROOT, "[%d/%d] %s", k + 1, runs.size(), run.describe());
+            long runStart = System.nanoTime();
+            Progress progress = new Progress(err, head, runStart, benchStart);
+            try (MeshSystem mesh = system(shape, settings, run)) {
+                current.set(mesh);
+                RunResult r = runner.run(run, mesh, progress::show);
+                done.add(r);
+                progress.done(summary(r));
+            } catch (Exception e) {
+                failed++;
+                progress.done("FAILED: " + e);
+            } finally {
+                current.set(null);
+            }
+            Results results = Results.of(commandLine(), done);
+            ResultsJson.write(results, out.resolve("results.json"));
+            ReportWriter.write(results, "results.json", out);
+        }
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+        stdout.printf(Locale.ROOT, "p3-bench mesh: %d runs in %.0f s%s; %s and %s%n", done.size(),
+                (System.nanoTime() - benchStart) / 1e9, failed == 0 ? "" : ", " + failed + " failed",
+                out.resolve("results.json"), out.resolve("report.md"));
+        return failed == 0 ? 0 : 1;
+    }
+
+    private BenchSettings settings() {
+        try {
+            return BenchSettings.of(profile);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** Every combination, in the order of the options. */
+    List<RunSpec> plan(TreeShape shape) {
+        Set<String> scenarioSet = new LinkedHashSet<>();
+        for (String s : scenarios) {
+            if (s.equals("all")) {
+                scenarioSet.addAll(SCENARIOS);
+            } else if (SCENARIOS.contains(s)) {
+                scenarioSet.add(s);
+            } else {
+                throw new ParameterException(spec.commandLine(), "--scenario: " + s
+                        + " is not test1, test2, baseline, swap or all");
+            }
+        }
+        List<FtMode> modes = new ArrayList<>();
+        for (String m : ftModes) {
+            try {
+                modes.add(FtMode.of(m));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--ft: " + e.getMessage());
+            }
+        }
+        for (String s : strategies) {
+            if (!STRATEGIES.contains(s)) {
+                throw new ParameterException(spec.commandLine(), "--strategy: " + s + " is not active, passive or hybrid");
+            }
+        }
+        List<Boolean> memory = new ArrayList<>();
+        for (String m : memories) {
+            switch (m) {
+            case "on" -> memory.add(true);
+            case "off" -> memory.add(false);
+            default -> throw new ParameterException(spec.commandLine(), "--sensor-memory: " + m + " is not on or off");
+            }
+        }
+        if (!isolation.equals("inproc") && !isolation.equals("process")) {
+            throw new ParameterException(spec.commandLine(), "--isolation: " + isolation + " is not inproc or process");
+        }
+        List<RunSpec> out = new ArrayList<>();
+        for (String scenario : scenarioSet) {
+            for (FtMode mode : modes) {
+                if (scenario.equals("swap") && mode == FtMode.NONE) {
+                    continue; // without FT messages there is nothing to swap
+                }
+                List<String> strategiesHere = mode == FtMode.NONE ? strategies.subList(0, 1) : strategies;
+                List<Boolean> memoryHere = mode == FtMode.NONE ? memory.subList(0, 1) : memory;
+                for (String strategy : strategiesHere) {
+                    for (boolean mem : memoryHere) {
+                        out.addAll(runs(scenario, mode, strategy, mem, shape));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<RunSpec> runs(String scenario, FtMode mode, String strategy, boolean memory, TreeShape shape) {
+        List<RunSpec> out = new ArrayList<>();
+        switch (scenario) {
+        case "baseline" -> out.add(new RunSpec(scenario, mode, strategy, memory, isolation, seed, null, null, false));
+        case "test1" -> FaultSchedule.testOne(shape, seed).forEach(p -> out.add(
+                new RunSpec(scenario, mode, strategy, memory, isolation, seed, p, null, false)));
+        case "test2" -> {
+            for (FaultKind kind : FaultKind.values()) {
+                FaultSchedule.testTwo(shape, seed, kind).forEach(p -> out.add(
+                        new RunSpec(scenario, mode, strategy, memory, isolation, seed, p, null, false)));
+            }
+        }
+        case "swap" -> {
+            String to = STRATEGIES.get((STRATEGIES.indexOf(strategy) + 1) % STRATEGIES.size());
+            out.add(new RunSpec(scenario, mode, strategy, memory, isolation, seed, null, to, false));
+            out.add(new RunSpec(scenario, mode, strategy, memory, isolation, seed, null, to, true));
+        }
+        default -> throw new IllegalStateException(scenario);
+        }
+        return out;
+    }
+
+    private MeshSystem system(TreeShape shape, BenchSettings settings, RunSpec run) {
+        return switch (run.isolation()) {
+        case "inproc" -> new InprocSystem(shape, settings, run.strategy(), run.sensorMemory());
+        case "process" -> throw new UnsupportedOperationException("process isolation is being built");
+        default -> throw new IllegalStateException(run.isolation());
+        };
+    }
+
+    private static String summary(RunResult r) {
+        StringBuilder out = new StringBuilder();
+        for (String name : RunResult.Classes.NAMES) {
+            RunResult.ClassResult c = r.classes().get(name);
+            out.append(String.format(Locale.ROOT, "%s lost %d/%d p50 %.2f ms  ", name, c.lost(), c.sent(),
+                    c.latencyMs().p50()));
+        }
+        return out.toString().trim();
+    }
+
+    private String commandLine() {
+        return "p3-bench mesh --scenario " + String.join(",", scenarios) + " --ft " + String.join(",", ftModes)
+                + " --strategy " + String.join(",", strategies) + " --sensor-memory " + String.join(",", memories)
+                + " --isolation " + isolation + " --profile " + profile + " --seed " + seed;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("p3-bench: cleanup failed: " + e);
+            }
+        }
+    }
+
+    /** The terminal's progress line: run k of n, what it is, where it stands, elapsed. */
+    private static final class Progress {
+        private final PrintWriter err;
+        private final String head;
+        private final long runStart;
+        private final long benchStart;
+        private final boolean tty = System.console() != null;
+        private long lastShown;
+
+        Progress(PrintWriter err, String head, long runStart, long benchStart) {
+            this.err = err;
+            this.head = head;
+            this.runStart = runStart;
+            this.benchStart = benchStart;
+            if (!tty) {
+                err.println(head);
+                err.flush();
+            }
+        }
+
+        void show(String phase) {
+            long now = System.nanoTime();
+            if (!tty || now - lastShown < 500_000_000L) {
+                return;
+            }
+            lastShown = now;
+            err.printf(Locale.ROOT, "\r%s  %-9s %3.0fs (bench %.0fs)   ", head, phase, (now - runStart) / 1e9,
+                    (now - benchStart) / 1e9);
+            err.flush();
+        }
+
+        void done(String what) {
+            err.printf(Locale.ROOT, "%s%s  %.0fs: %s%n", tty ? "\r" : "  ", tty ? head : "",
+                    (System.nanoTime() - runStart) / 1e9, what);
+            err.flush();
+        }
+    }
+}

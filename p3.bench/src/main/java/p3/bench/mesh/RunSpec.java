@@ -1,0 +1,28 @@
+package p3.bench.mesh;
+
+import p3.mesh.FtMode;
+
+/**
+ * One run to make: a scenario with its faults, an FT mode, a strategy, sensor memory, isolation
+ * and a seed.
+ *
+ * @param plan       the faults, or null (baseline, swap without a crash)
+ * @param swapTo     the strategy swapped to halfway (swap scenario), or null
+ * @param swapCrash  the swap scenario's crash: a level-1 super-peer half a second after the swap
+ */
+record RunSpec(String scenario, FtMode ftMode, String strategy, boolean sensorMemory, String isolation, long seed,
+        FaultPlan plan, String swapTo, boolean swapCrash) {
+
+    String describe() {
+        StringBuilder out = new StringBuilder(scenario).append(' ').append(ftMode.label()).append(' ').append(strategy)
+                .append(sensorMemory ? "" : " no-memory");
+        if (plan != null) {
+            out.append(" level ").append(plan.level()).append(' ').append(plan.count()).append(' ')
+                    .append(plan.kind().label());
+        }
+        if (swapTo != null) {
+            out.append(" ->").append(swapTo).append(swapCrash ? " +crash" : "");
+        }
+        return out.toString();
+    }
+}

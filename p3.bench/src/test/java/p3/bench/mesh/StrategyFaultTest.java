@@ -1,0 +1,183 @@
+package p3.bench.mesh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import p3.ft.active.internal.ActiveStrategy;
+import p3.ft.hybrid.internal.HybridStrategy;
+import p3.ft.passive.internal.PassiveStrategy;
+import p3.mesh.ClassStats;
+import p3.mesh.PeerRole;
+import p3.mesh.PeerState;
+import p3.mesh.Qos;
+import p3.mesh.internal.InProcessMesh;
+import p3.mesh.internal.Peer;
+import p3.transport.TrafficClass;
+import p3.transport.internal.GroupSettings;
+import p3.transport.internal.JGroupsCellGroups;
+import p3.transport.internal.LinkSettings;
+import p3.transport.internal.NettyLinks;
+import p3.transport.internal.UdpDiscovery;
+
+/**
+ * Each strategy on the report's mesh with every class fault-tolerant: one super-peer crashes at
+ * level 0, 1 and 2 in turn (Test I), then the cell-mates of the level-1 and level-2 ones (Test II:
+ * one after another until those cells are empty). With sensor memory no FT message is lost; without
+ * it, only sensors that had to rebind lose, in their rebind window, as in the report.
+ */
+class StrategyFaultTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(30);
+
+    @ParameterizedTest(name = "{0}, sensor memory {1}")
+    @CsvSource({ "active, true", "active, false", "passive, true", "passive, false", "hybrid, true", "hybrid, false" })
+    void crashesAtEveryLevel(String strategy, boolean sensorMemory) throws Exception {
+        PassiveStrategy passive = new PassiveStrategy(50, 64);
+        HybridStrategy hybrid = new HybridStrategy(50, 64, 1000, 5000, "");
+        try (InProcessMesh mesh = reportMesh()) {
+            mesh.faultTolerance(strategy, sensorMemory);
+            for (BenchSettings.Traffic t : BenchSettings.TABLE_I) {
+                mesh.addService(InProcessMesh.service(t.name(), t.rate(), t.bytes(), t.random()));
+            }
+            mesh.addStrategy(new ActiveStrategy());
+            mesh.addStrategy(passive);
+            mesh.addStrategy(hybrid);
+            mesh.form(14, 8);
+            Peer client = mesh.peer("client");
+            for (BenchSettings.Traffic t : BenchSettings.TABLE_I) {
+                client.requestAll(t.name(), new Qos(true, Duration.ofMillis(100)));
+            }
+            awaitMore(mesh, client, 300);
+            for (Peer sp : mesh.live(PeerRole.SUPER)) {
+                assertThat(sp.ft().strategy()).as(sp.id()).isEqualTo(strategy);
+            }
+
+            // Test I: one super-peer per level, each on a sensor's path
+            Peer root = pathAt(mesh, mesh.peer("sensor1"), 0);
+            root.crash();
+            mesh.awaitMesh(BOUND, () -> client.parents().size() == 1);
+            awaitMore(mesh, client, 200);
+            Peer level1 = pathAt(mesh, mesh.peer("sensor2"), 1);
+            level1.crash();
+            awaitMore(mesh, client, 200);
+            Peer level2 = pathAt(mesh, mesh.peer("sensor3"), 2);
+            level2.crash();
+            awaitMore(mesh, client, 200);
+
+            // Test II: their cell-mates, until the cells are empty
+            for (Peer gone : List.of(level1, level2)) {
+                for (Peer mate : mesh.live(PeerRole.SUPER)) {
+                    if (gone.cell().equals(mate.cell())) {
+                        mate.crash();
+                        awaitMore(mesh, client, 200);
+                    }
+                }
+            }
+            mesh.awaitMesh(BOUND, () -> mesh.live(PeerRole.SENSOR).stream().allMatch(s -> s.state() == PeerState.BOUND));
+            awaitMore(mesh, client, 300);
+
+            mesh.live(PeerRole.SENSOR).forEach(Peer::stopSources);
+            Stillness counts = new Stillness();
+            mesh.awaitMesh(BOUND, () -> allArrived(client) || counts.still(client));
+            Set<String> rebound = new HashSet<>();
+            for (Peer sensor : mesh.live(PeerRole.SENSOR)) {
+                if (!sensor.failures().isEmpty()) {
+                    rebound.add(sensor.id());
+                }
+            }
+            for (ClassStats c : client.classStats()) {
+                assertThat(c.corrupt()).as(c.trafficClass()).isZero();
+                assertThat(c.received()).as(c.trafficClass()).isPositive();
+            }
+            for (TrafficClass cls : List.of(TrafficClass.AUDIO, TrafficClass.VIDEO, TrafficClass.EVENT)) {
+                Map<String, Long> lost = client.lostBySource(cls);
+                assertThat(lost).as(cls.id()).hasSize(8);
+                for (Map.Entry<String, Long> e : lost.entrySet()) {
+                    if (sensorMemory || !rebound.contains(e.getKey())) {
+                        assertThat(e.getValue()).as("%s lost of %s (rebound: %s)", cls.id(), e.getKey(), rebound)
+                                .isZero();
+                    }
+                }
+            }
+            long replicas = 0;
+            for (Peer p : mesh.all()) {
+                replicas += p.ft().replicaMessages();
+            }
+            assertThat(replicas).as("replicas the strategy sent to cells").isPositive();
+        } finally {
+            passive.deactivate();
+            hybrid.deactivate();
+        }
+    }
+
+    static InProcessMesh reportMesh() {
+        NettyLinks links = new NettyLinks(LinkSettings.defaults());
+        JGroupsCellGroups groups = new JGroupsCellGroups(GroupSettings.defaults().withFailureDetection(100, 600, 100));
+        UdpDiscovery discovery = new UdpDiscovery(InetAddress.getLoopbackAddress(), 1);
+        return new InProcessMesh(2, 2, List.of(2), 2, links, groups, discovery, () -> {
+            discovery.close();
+            links.close();
+        });
+    }
+
+    /** The super-peer at {@code level} on a sensor's path to the root. */
+    static Peer pathAt(InProcessMesh mesh, Peer sensor, int level) {
+        Peer at = mesh.peer(sensor.parents().get(0));
+        while (at.cell().depth() > level) {
+            at = mesh.peer(at.parents().get(0));
+        }
+        return at;
+    }
+
+    /** Until the client has received {@code frames} more of every class: traffic flows again. */
+    private static void awaitMore(InProcessMesh mesh, Peer client, long frames) {
+        Map<String, Long> before = received(client);
+        mesh.awaitMesh(BOUND, () -> {
+            Map<String, Long> now = received(client);
+            return now.size() == 3 && now.entrySet().stream()
+                    .allMatch(e -> e.getValue() >= before.getOrDefault(e.getKey(), 0L) + frames / 3);
+        });
+    }
+
+    private static Map<String, Long> received(Peer client) {
+        Map<String, Long> out = new HashMap<>();
+        for (ClassStats c : client.classStats()) {
+            out.put(c.trafficClass(), c.received());
+        }
+        return out;
+    }
+
+    private static boolean allArrived(Peer client) {
+        return client.classStats().stream().allMatch(c -> c.sent() > 0 && c.received() == c.sent());
+    }
+
+    /** Whether the client's counts have held still for two seconds: what is missing now never comes. */
+    private static final class Stillness {
+        private long since;
+        private long last = -1;
+
+        boolean still(Peer client) {
+            long total = 0;
+            for (ClassStats c : client.classStats()) {
+                total = total * 31 + c.sent() * 7 + c.received();
+            }
+            long now = System.nanoTime();
+            if (total != last) {
+                last = total;
+                since = now;
+                return false;
+            }
+            return now - since > 2_000_000_000L;
+        }
+    }
+}
