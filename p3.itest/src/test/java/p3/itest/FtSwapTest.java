@@ -258,6 +258,7 @@ public class FtSwapTest {
         p.put("mesh", mesh);
         p.put("discoveryPort", discoveryPort);
         p.put("membershipPort", membershipPort);
+        p.put("ftStrategy", "active"); // the swaps start from the report's strategy
         c.update(p);
         made.add(c);
         return await().atMost(BOUND).until(() -> peerService(id), peer -> peer != null && peer.state() == PeerState.BOUND);

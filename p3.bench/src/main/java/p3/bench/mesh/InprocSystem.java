@@ -53,7 +53,7 @@ final class InprocSystem implements MeshSystem {
         for (BenchSettings.Traffic t : settings.traffic()) {
             mesh.addService(InProcessMesh.service(t.name(), t.rate(), t.bytes(), t.random()));
         }
-        mesh.addStrategy(new ActiveStrategy());
+        mesh.addStrategy(new ActiveStrategy(ActiveStrategy.LINGER_MICROS));
         mesh.addStrategy(passive);
         mesh.addStrategy(hybrid);
         this.shape = shape;

@@ -49,7 +49,7 @@ class StrategyFaultTest {
             for (BenchSettings.Traffic t : BenchSettings.TABLE_I) {
                 mesh.addService(InProcessMesh.service(t.name(), t.rate(), t.bytes(), t.random()));
             }
-            mesh.addStrategy(new ActiveStrategy());
+            mesh.addStrategy(new ActiveStrategy(ActiveStrategy.LINGER_MICROS));
             mesh.addStrategy(passive);
             mesh.addStrategy(hybrid);
             mesh.form(14, 8);

@@ -359,6 +359,19 @@ final class FaultTolerance implements FtCell {
     }
 
     @Override
+    public void replicateWithin(long micros) {
+        if (micros <= 0) {
+            replicate();
+        } else if (draining.compareAndSet(false, true)) {
+            try {
+                thread.schedule(this::drain, micros, TimeUnit.MICROSECONDS);
+            } catch (RejectedExecutionException e) {
+                // stopped
+            }
+        }
+    }
+
+    @Override
     public int unreplicated() {
         return unreplicated.get();
     }

@@ -17,7 +17,7 @@ import java.util.Locale;
  */
 record FtSettings(String strategy, boolean sensorMemory, int retransmitMs, int ackIntervalMs, int storeCapacity) {
 
-    static final FtSettings DEFAULTS = new FtSettings("active", true, 1000, 25, 65_536);
+    static final FtSettings DEFAULTS = new FtSettings("hybrid", true, 1000, 25, 65_536);
 
     FtSettings {
         strategy = strategy == null ? "" : strategy.trim().toLowerCase(Locale.ROOT);

@@ -99,7 +99,7 @@ public final class PeerComponent implements MeshPeer {
 
         @AttributeDefinition(description = "Fault-tolerance strategy a super-peer prefers: active, passive or hybrid; "
                 + "another one that is there stands in while it is not")
-        String ftStrategy() default "active";
+        String ftStrategy() default "hybrid";
 
         @AttributeDefinition(description = "A sensor keeps its FT messages until acknowledged and sends them again "
                 + "after a rebind (off: the report's sensors)")
@@ -187,6 +187,11 @@ public final class PeerComponent implements MeshPeer {
     @Override
     public void stopSources() {
         peer.stopSources();
+    }
+
+    /** Client: latency is measured from now on; for the shell, which is in this bundle. */
+    void restartLatency() {
+        peer.restartLatency();
     }
 
     @Override

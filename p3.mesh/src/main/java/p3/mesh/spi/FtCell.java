@@ -21,6 +21,12 @@ public interface FtCell {
      */
     void replicate();
 
+    /**
+     * Like {@link #replicate()}, at the latest after {@code micros}: what is held meanwhile goes in
+     * the same replica, so that a busy cell sends fewer, larger ones.
+     */
+    void replicateWithin(long micros);
+
     /** Changes not sent to the cell yet (messages held plus acknowledged). */
     int unreplicated();
 
