@@ -3,6 +3,8 @@ package p3.bench.mesh;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -79,11 +81,19 @@ final class InprocSystem implements MeshSystem {
 
     @Override
     public Map<String, List<String>> superPeersByCell() {
+        Map<String, Integer> children = new HashMap<>();
+        for (Peer p : mesh.all()) {
+            for (String parent : p.parents()) {
+                children.merge(parent, 1, Integer::sum);
+            }
+        }
         Map<String, List<String>> out = new TreeMap<>();
         for (Peer p : mesh.live(PeerRole.SUPER)) {
             out.computeIfAbsent(p.cell().toString(), c -> new ArrayList<>()).add(p.id());
         }
-        out.values().forEach(l -> l.sort(null));
+        Comparator<String> busiestFirst = Comparator.<String>comparingInt(id -> -children.getOrDefault(id, 0))
+                .thenComparing(Comparator.naturalOrder());
+        out.values().forEach(l -> l.sort(busiestFirst));
         return out;
     }
 

@@ -20,7 +20,10 @@ interface MeshSystem extends AutoCloseable {
     /** The client asks every sensor for every class, fault-tolerant as the mode says. */
     void request(FtMode mode) throws Exception;
 
-    /** The super-peers of each cell as the mesh formed, by cell, ids sorted. */
+    /**
+     * The super-peers of each cell as the mesh formed, by cell: the busiest first (most children
+     * bound to it), then by id, so that a fault can be put on a path that carries traffic.
+     */
     Map<String, List<String>> superPeersByCell() throws Exception;
 
     /** Crashes a peer without a goodbye. @return when */

@@ -144,17 +144,24 @@ public record RunResult(
         }
     }
 
-    /** Bytes and messages that all peers sent: the mesh's own control traffic apart from payload. */
+    /**
+     * Bytes and messages that all peers sent: the mesh's own control traffic (acknowledgements
+     * included) and the FT strategies' replicas to the cells, apart from payload.
+     */
     public record Overhead(
             @JsonProperty("control_bytes") long controlBytes,
             @JsonProperty("payload_bytes") long payloadBytes,
             @JsonProperty("control_messages") long controlMessages,
-            @JsonProperty("payload_messages") long payloadMessages) {
+            @JsonProperty("payload_messages") long payloadMessages,
+            @JsonProperty("replication_bytes") long replicationBytes,
+            @JsonProperty("replication_messages") long replicationMessages) {
         public Overhead {
             Check.count("control_bytes", controlBytes);
             Check.count("payload_bytes", payloadBytes);
             Check.count("control_messages", controlMessages);
             Check.count("payload_messages", payloadMessages);
+            Check.count("replication_bytes", replicationBytes);
+            Check.count("replication_messages", replicationMessages);
         }
     }
 }

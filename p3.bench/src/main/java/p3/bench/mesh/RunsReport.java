@@ -36,7 +36,8 @@ final class RunsReport {
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
         }
         MarkdownTable t = new MarkdownTable(List.of("scenario", "FT", "setting", "isolation", "runs",
-                "control / payload bytes (%)", "control / payload messages (%)", "CPU (s per run)", "heap (MB per run)"));
+                "control / payload bytes (%)", "control / payload messages (%)", "replica bytes per payload byte",
+                "CPU (s per run)", "heap (MB per run)"));
         groups.forEach((key, rs) -> {
             RunResult first = rs.get(0);
             t.row(List.of(first.scenario(), ReportWriter.modeName(first.ftMode()), Setting.of(first).label(),
@@ -45,10 +46,16 @@ final class RunsReport {
                             rs.stream().mapToLong(r -> r.overhead().payloadBytes()).sum()),
                     percent(rs.stream().mapToLong(r -> r.overhead().controlMessages()).sum(),
                             rs.stream().mapToLong(r -> r.overhead().payloadMessages()).sum()),
+                    ratio(rs.stream().mapToLong(r -> r.overhead().replicationBytes()).sum(),
+                            rs.stream().mapToLong(r -> r.overhead().payloadBytes()).sum()),
                     decimal(rs.stream().mapToDouble(RunResult::cpuSeconds).average().orElse(0)),
                     decimal(rs.stream().mapToDouble(RunResult::heapMb).average().orElse(0))));
         });
         return t.toString();
+    }
+
+    private static String ratio(long part, long whole) {
+        return whole == 0 ? "—" : String.format(Locale.ROOT, "%.2f", (double) part / whole);
     }
 
     private String everyRun() {

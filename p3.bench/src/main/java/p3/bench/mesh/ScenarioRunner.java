@@ -71,8 +71,9 @@ final class ScenarioRunner {
         List<Event> out = new ArrayList<>();
         long at = settings.faultAt().toNanos();
         if (spec.plan() != null) {
+            boolean single = spec.plan().steps().size() == 1;
             for (FaultStep step : spec.plan().steps()) {
-                out.add(new Event(at, null, victims(step, cells)));
+                out.add(new Event(at, null, victims(step, cells, single)));
                 at += settings.faultGap().toNanos();
             }
         }
@@ -92,8 +93,11 @@ final class ScenarioRunner {
         return out;
     }
 
-    /** The super-peers a step names, by their rank in the cell as it formed. */
-    static List<String> victims(FaultStep step, Map<String, List<String>> cells) {
+    /**
+     * The super-peers a step names, by their rank in the cell as it formed; a single fault (Test
+     * I) strikes the cell's busiest super-peer, so that it lies on a path, as in the report.
+     */
+    static List<String> victims(FaultStep step, Map<String, List<String>> cells, boolean single) {
         List<String> members = cells.get(step.cell());
         if (members == null || members.isEmpty()) {
             throw new IllegalStateException("cell " + step.cell() + " has no super-peer to crash: " + cells);
@@ -101,7 +105,7 @@ final class ScenarioRunner {
         if (step.kind() == FaultKind.CELL) {
             return members;
         }
-        return List.of(members.get(step.superPeer() % members.size()));
+        return List.of(members.get(single ? 0 : step.superPeer() % members.size()));
     }
 
     private static void awaitStreaming(MeshSystem mesh) throws Exception {
@@ -190,11 +194,10 @@ final class ScenarioRunner {
                 detection.add((f.detectedNanos() - crashes.get(i)) / 1e6);
             }
         }
-        RunResult.Overhead overhead = new RunResult.Overhead(
-                after.controlBytes() - before.controlBytes() + after.replicaBytes() - before.replicaBytes(),
-                after.payloadBytes() - before.payloadBytes(),
-                after.controlMessages() - before.controlMessages() + after.replicaMessages() - before.replicaMessages(),
-                after.payloadMessages() - before.payloadMessages());
+        RunResult.Overhead overhead = new RunResult.Overhead(after.controlBytes() - before.controlBytes(),
+                after.payloadBytes() - before.payloadBytes(), after.controlMessages() - before.controlMessages(),
+                after.payloadMessages() - before.payloadMessages(), after.replicaBytes() - before.replicaBytes(),
+                after.replicaMessages() - before.replicaMessages());
         String swap = spec.swapTo() == null ? null
                 : String.format(java.util.Locale.ROOT, "%s->%s at %.0fs%s", spec.strategy(), spec.swapTo(),
                         settings.measure().toSeconds() / 2.0, spec.swapCrash() ? ", a level-1 crash 0.5 s later" : "");
