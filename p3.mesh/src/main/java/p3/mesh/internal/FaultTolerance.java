@@ -53,6 +53,8 @@ final class FaultTolerance implements FtCell {
     private static final List<String> FALLBACK = List.of("active", "hybrid", "passive");
     /** A replica nobody acknowledged for this many retransmission periods is dropped. */
     private static final int REPLICA_LIFETIMES = 10;
+    /** At most this many messages sent again per scan, oldest first: no storm after a stall. */
+    private static final int RETRANSMIT_BURST = 256;
     /** Replicas are cut into group messages of about this many bytes. */
     private static final int REPLICA_BATCH_BYTES = 256 * 1024;
 
@@ -286,7 +288,12 @@ final class FaultTolerance implements FtCell {
         return n;
     }
 
-    /** Listing 5's timer: a held message not acknowledged in time goes up again; stale replicas go. */
+    /**
+     * Listing 5's timer: a held message not acknowledged in time goes up again, waiting twice as
+     * long each time (up to 32 times), and at most {@link #RETRANSMIT_BURST} per scan, oldest
+     * first, so that a path that stalled under load is not flooded when it recovers. Stale
+     * replicas go.
+     */
     private void retransmit() {
         long now = System.nanoTime();
         long due = TimeUnit.MILLISECONDS.toNanos(settings.retransmitMs());
@@ -294,16 +301,22 @@ final class FaultTolerance implements FtCell {
         List<PendingStore.Entry> late = new ArrayList<>();
         for (PendingStore.Entry e : store.select(e -> true)) {
             if (self.equals(e.holder)) {
-                if (now - e.sentNanos > due) {
+                if (now - e.sentNanos > due << Math.min(e.timeouts, 5)) {
                     late.add(e);
                 }
             } else if (now - e.storedNanos > stale) {
                 store.drop(e);
             }
         }
-        if (!late.isEmpty()) {
-            resend(late);
+        if (late.isEmpty()) {
+            return;
         }
+        late.sort((a, b) -> Long.compare(a.storedNanos, b.storedNanos));
+        List<PendingStore.Entry> burst = late.size() > RETRANSMIT_BURST ? late.subList(0, RETRANSMIT_BURST) : late;
+        for (PendingStore.Entry e : burst) {
+            e.timeouts++;
+        }
+        resend(burst);
     }
 
     @Override

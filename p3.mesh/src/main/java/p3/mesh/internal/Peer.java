@@ -244,15 +244,21 @@ public final class Peer implements MeshPeer {
             List<Binding> all = new ArrayList<>(bindings);
             all.addAll(prebound);
             for (Binding b : all) {
-                if (b.links.get(cls) == null && !b.closedByUs) {
-                    links.connect(b.parent.links(), id, cls, new ParentSide(b)).whenComplete((l, e) -> {
-                        if (l != null && !b.closedByUs) {
-                            b.links.set(l);
-                        } else if (l != null) {
-                            l.close();
-                        }
-                    });
-                }
+                connectClass(b, cls);
+            }
+        });
+    }
+
+    /** Opens a class's link to a parent, unless it has one or the binding is over. */
+    private void connectClass(Binding b, TrafficClass cls) {
+        if (b.links.get(cls) != null || b.closedByUs || streams.service(cls) == null) {
+            return;
+        }
+        links.connect(b.parent.links(), id, cls, new ParentSide(b)).whenComplete((l, e) -> {
+            if (l != null && !b.closedByUs) {
+                b.links.set(l);
+            } else if (l != null) {
+                l.close();
             }
         });
     }
@@ -1305,8 +1311,18 @@ public final class Peer implements MeshPeer {
                 return;
             }
             boolean current = binding.links.clear(link);
-            if (link.trafficClass() != TrafficClass.MESH || !current) {
-                return; // one class unloaded or reset: the parent is still there
+            if (!current) {
+                return;
+            }
+            if (link.trafficClass() != TrafficClass.MESH) {
+                // one class's link reset (an idle timeout under load, say) while the parent is still
+                // there: open it again, or the class would stop flowing until the next rebind
+                boolean ours = reason == CloseReason.CLOSED || reason == CloseReason.ABORTED
+                        || reason == CloseReason.SHUTDOWN;
+                if (!ours && binding.links.meshOpen()) {
+                    onLoop(() -> connectClass(binding, link.trafficClass()));
+                }
+                return;
             }
             if (prebound.remove(binding)) {
                 binding.close(false); // the backup went away: prebind another when bound

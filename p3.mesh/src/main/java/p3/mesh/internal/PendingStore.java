@@ -37,6 +37,8 @@ final class PendingStore {
         volatile String holder;
         /** When this peer last sent it up. */
         volatile long sentNanos;
+        /** Timeouts so far: each doubles the wait for the next, so that a stalled path is not flooded. */
+        volatile int timeouts;
         volatile boolean removed;
 
         Entry(Frame frame, String from, String holder, long nowNanos) {
