@@ -67,9 +67,11 @@ class StrategyFaultTest {
             root.crash();
             mesh.awaitMesh(BOUND, () -> client.parents().size() == 1);
             awaitMore(mesh, client, 200);
+            awaitAllBound(mesh); // a path is read from the parents, which a rebinding peer has none of
             Peer level1 = pathAt(mesh, mesh.peer("sensor2"), 1);
             level1.crash();
             awaitMore(mesh, client, 200);
+            awaitAllBound(mesh);
             Peer level2 = pathAt(mesh, mesh.peer("sensor3"), 2);
             level2.crash();
             awaitMore(mesh, client, 200);
@@ -128,6 +130,11 @@ class StrategyFaultTest {
             discovery.close();
             links.close();
         });
+    }
+
+    private static void awaitAllBound(InProcessMesh mesh) {
+        mesh.awaitMesh(BOUND, () -> mesh.all().stream()
+                .allMatch(p -> p.state() == PeerState.BOUND || p.state() == PeerState.CRASHED));
     }
 
     /** The super-peer at {@code level} on a sensor's path to the root. */

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import p3.mesh.ClassStats;
 import p3.mesh.PeerRole;
+import p3.mesh.PeerState;
 import p3.mesh.Qos;
 import p3.transport.TrafficClass;
 
@@ -41,10 +42,12 @@ class CustodyTest {
             awaitFlowing(client, received(client) + 8 * 100);
 
             Peer sensor8 = mesh.peer("sensor8");
+            awaitAllBound(mesh); // a path is read from the parents, which a rebinding peer has none of
             Peer level1 = MeshFailureTest.pathAt(mesh, sensor8, 1);
             level1.crash();
             awaitFlowing(client, received(client) + 8 * 100);
 
+            awaitAllBound(mesh);
             Peer root = mesh.peer(MeshFailureTest.pathAt(mesh, mesh.peer("sensor4"), 0).id());
             root.crash();
             mesh.awaitMesh(InProcessMesh.BOUND, () -> client.parents().size() == 1);
@@ -63,7 +66,7 @@ class CustodyTest {
             // every acknowledgement came back down: nothing is held any more, anywhere
             await().atMost(InProcessMesh.BOUND).untilAsserted(() -> {
                 for (Peer p : mesh.all()) {
-                    if (p.state() == p3.mesh.PeerState.BOUND) {
+                    if (p.state() == PeerState.BOUND) {
                         assertThat(p.ft().held()).as(p.id()).isZero();
                     }
                 }
@@ -111,6 +114,11 @@ class CustodyTest {
             });
             assertThat(sensor1.ft().strategy()).isEqualTo("no memory");
         }
+    }
+
+    static void awaitAllBound(InProcessMesh mesh) {
+        mesh.awaitMesh(InProcessMesh.BOUND, () -> mesh.all().stream()
+                .allMatch(p -> p.state() == PeerState.BOUND || p.state() == PeerState.CRASHED));
     }
 
     private static void awaitFlowing(Peer client, long atLeast) {
