@@ -106,7 +106,11 @@ public final class MeshCommand implements Callable<Integer> {
             ResultsJson.write(results, out.resolve("results.json"));
             ReportWriter.write(results, "results.json", out);
         }
-        Runtime.getRuntime().removeShutdownHook(cleanup);
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException e) {
+            // interrupted: the JVM is shutting down and the hook is running
+        }
         stdout.printf(Locale.ROOT, "p3-bench mesh: %d runs in %.0f s%s; %s and %s%n", done.size(),
                 (System.nanoTime() - benchStart) / 1e9, failed == 0 ? "" : ", " + failed + " failed",
                 out.resolve("results.json"), out.resolve("report.md"));
@@ -201,7 +205,7 @@ public final class MeshCommand implements Callable<Integer> {
     private MeshSystem system(TreeShape shape, BenchSettings settings, RunSpec run) {
         return switch (run.isolation()) {
         case "inproc" -> new InprocSystem(shape, settings, run.strategy(), run.sensorMemory());
-        case "process" -> throw new UnsupportedOperationException("process isolation is being built");
+        case "process" -> new ProcessSystem(shape, settings, run.strategy(), run.sensorMemory());
         default -> throw new IllegalStateException(run.isolation());
         };
     }

@@ -36,6 +36,10 @@ import p3.transport.PortRuns;
  * example {@code 30s}) it prints the final statistics after that long and stops the framework.
  * {@value #FT_PROPERTY} says which classes the client asks to be fault-tolerant (an {@link FtMode},
  * {@code all} when absent).
+ *
+ * <p>With {@code peer}, it creates exactly one peer, from the framework properties that
+ * {@link LocalPeer} reads, and prints nothing: the bench's {@code process} isolation runs one such
+ * runtime per peer and drives it through the shell.
  */
 @Component(immediate = true)
 public final class LocalMesh {
@@ -60,8 +64,19 @@ public final class LocalMesh {
             thread = null;
             return;
         }
+        if (shape.equals("peer")) {
+            thread = null;
+            LocalPeer peer = LocalPeer.of(context::getProperty);
+            removeOurs();
+            try {
+                configure(peer.configuration());
+            } catch (IOException e) {
+                throw new IllegalStateException("p3: cannot create the configuration of peer " + peer.id(), e);
+            }
+            return;
+        }
         if (!shape.equals("report")) {
-            throw new IllegalArgumentException(MESH_PROPERTY + " must be report or off: " + shape);
+            throw new IllegalArgumentException(MESH_PROPERTY + " must be report, peer or off: " + shape);
         }
         Duration duration = parseDuration(context.getProperty(DURATION_PROPERTY));
         String ft = context.getProperty(FT_PROPERTY);
@@ -96,8 +111,12 @@ public final class LocalMesh {
     void deactivate() {
         if (thread != null) {
             thread.interrupt();
+            removeOurs();
         }
-        removeOurs();
+        // A single peer's configuration stays: deleting it here disposes the peer on Config Admin's
+        // thread while the framework stops, after the transport's event loops are gone (an ERROR
+        // "event executor terminated" at every stop). The peer stops with this bundle all the same,
+        // and the next activation removes the configuration before it creates one.
     }
 
     private void run(Duration duration, FtMode mode) {
@@ -163,15 +182,13 @@ public final class LocalMesh {
 
     private MeshPeer peer(String id, String role, int discovery, int membership)
             throws IOException, InterruptedException, InvalidSyntaxException {
-        Configuration c = configAdmin.createFactoryConfiguration(PeerComponent.PID, "?");
         Hashtable<String, Object> p = new Hashtable<>();
         p.put("peerId", id);
         p.put("role", role);
         p.put("mesh", "local" + ProcessHandle.current().pid());
         p.put("discoveryPort", discovery);
         p.put("membershipPort", membership);
-        p.put(MARK, Boolean.TRUE);
-        c.update(p);
+        configure(p);
         // one at a time, so that exactly one super-peer founds the root
         long deadline = System.nanoTime() + PEER_BOUND.toNanos();
         while (System.nanoTime() < deadline) {
@@ -186,6 +203,13 @@ public final class LocalMesh {
             Thread.sleep(10); // polling the registry with a bound: the peer reports no event of its own
         }
         throw new IllegalStateException(id + " did not join within " + PEER_BOUND.toSeconds() + " s");
+    }
+
+    /** A factory configuration of {@value PeerComponent#PID}, marked as ours. */
+    private void configure(Hashtable<String, Object> properties) throws IOException {
+        Configuration c = configAdmin.createFactoryConfiguration(PeerComponent.PID, "?");
+        properties.put(MARK, Boolean.TRUE);
+        c.update(properties);
     }
 
     private void removeOurs() {

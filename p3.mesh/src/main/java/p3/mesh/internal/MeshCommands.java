@@ -14,16 +14,23 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import p3.mesh.FailureRecord;
 import p3.mesh.FtCounters;
+import p3.mesh.FtMode;
 import p3.mesh.MeshPeer;
 import p3.mesh.PeerRole;
 import p3.mesh.PeerState;
+import p3.mesh.Qos;
 import p3.mesh.spi.FtStrategy;
+import p3.mesh.spi.TrafficService;
 
-/** Gogo commands of scope {@code p3}: the tree, the peers, their links and failures, and fault injection. */
+/**
+ * Gogo commands of scope {@code p3}: the tree, the peers, their links and failures, fault injection,
+ * and what a bench needs to drive one peer per runtime (request, restart latency, stop sources).
+ */
 @Component(service = MeshCommands.class, property = { "osgi.command.scope=p3", "osgi.command.function=tree",
         "osgi.command.function=peers", "osgi.command.function=links", "osgi.command.function=failures",
         "osgi.command.function=crash", "osgi.command.function=crashcell", "osgi.command.function=leave",
-        "osgi.command.function=stats", "osgi.command.function=ft" })
+        "osgi.command.function=stats", "osgi.command.function=ft", "osgi.command.function=request",
+        "osgi.command.function=restartlatency", "osgi.command.function=stopsources" })
 public final class MeshCommands {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -33,6 +40,10 @@ public final class MeshCommands {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<FtStrategy> strategies;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<TrafficService> traffic;
 
     @Descriptor("the tree as a root super-peer of this runtime sees it")
     public String tree() {
@@ -63,13 +74,75 @@ public final class MeshCommands {
     }
 
     @Descriptor("the failures one peer saw, with detection and rebind")
-    public String failures(@Descriptor("peer id") String peer) {
+    public String failures(@Descriptor("print JSON, times as System.nanoTime of this host") @Parameter(
+            names = "--json", presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("peer id") String peer) {
+        MeshPeer p = find(peer);
+        return json ? StatsReport.failuresJson(List.of(p)) : failuresText(p);
+    }
+
+    @Descriptor("the failures every peer of this runtime saw, with detection and rebind")
+    public String failures(@Descriptor("print JSON, times as System.nanoTime of this host") @Parameter(
+            names = "--json", presentValue = "true", absentValue = "false") boolean json) {
+        List<MeshPeer> here = sorted();
+        if (json) {
+            return StatsReport.failuresJson(here);
+        }
         StringBuilder out = new StringBuilder();
-        for (FailureRecord f : find(peer).failures()) {
+        for (MeshPeer p : here) {
+            out.append(failuresText(p));
+        }
+        return out.toString();
+    }
+
+    private static String failuresText(MeshPeer peer) {
+        StringBuilder out = new StringBuilder();
+        for (FailureRecord f : peer.failures()) {
             out.append(String.format("%s saw %s fail (%s), rebind %s %.1f ms%n", f.observer(), f.failed(), f.how(),
                     f.rebind() == null ? "none" : f.rebind(), f.rebindMillis()));
         }
         return out.toString();
+    }
+
+    @Descriptor("the clients of this runtime ask every sensor for every loaded traffic class, at its profile's deadline")
+    public String request(@Descriptor("which classes are fault-tolerant: none, event, event+video or all") String mode) {
+        FtMode m = FtMode.of(mode);
+        List<MeshPeer> clients = here(PeerRole.CLIENT);
+        List<TrafficService> services = new ArrayList<>(traffic);
+        if (services.isEmpty()) {
+            throw new IllegalStateException("no traffic class is loaded in this runtime");
+        }
+        List<String> asked = new ArrayList<>();
+        for (MeshPeer client : clients) {
+            for (TrafficService s : services) {
+                String cls = s.trafficClass();
+                client.requestAll(cls, new Qos(m.faultTolerant(cls), s.profile().qos().deadline()));
+                asked.add(cls + (m.faultTolerant(cls) ? " (FT)" : ""));
+            }
+        }
+        asked.sort(null);
+        return clients.size() + " client(s) asked every sensor for " + String.join(", ", asked);
+    }
+
+    @Descriptor("the clients of this runtime measure latency from now on (after a warm-up); the counts go on")
+    public String restartlatency() {
+        List<MeshPeer> clients = here(PeerRole.CLIENT);
+        for (MeshPeer client : clients) {
+            if (!(client instanceof PeerComponent c)) {
+                throw new IllegalStateException("client " + client.id() + " is not a peer of p3.mesh");
+            }
+            c.restartLatency();
+        }
+        return clients.size() + " client(s) measure latency from now on";
+    }
+
+    @Descriptor("the sensors of this runtime stop their sources and report their final counts to the clients")
+    public String stopsources() {
+        List<MeshPeer> sensors = here(PeerRole.SENSOR);
+        for (MeshPeer sensor : sensors) {
+            sensor.stopSources();
+        }
+        return sensors.size() + " sensor(s) stopped their sources";
     }
 
     @Descriptor("statistics: per class at each client, mesh overhead, CPU and heap")
@@ -159,6 +232,20 @@ public final class MeshCommands {
             }
         }
         throw new IllegalArgumentException("no peer " + peer + " in this runtime");
+    }
+
+    /** The peers of this role here. @throws IllegalStateException when there is none */
+    private List<MeshPeer> here(PeerRole role) {
+        List<MeshPeer> out = new ArrayList<>();
+        for (MeshPeer p : sorted()) {
+            if (p.role() == role) {
+                out.add(p);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalStateException("no " + role.name().toLowerCase(Locale.ROOT) + " peer runs in this runtime");
+        }
+        return out;
     }
 
     private List<MeshPeer> sorted() {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 import p3.mesh.ClassStats;
+import p3.mesh.FailureRecord;
 import p3.mesh.MeshPeer;
 import p3.mesh.FtCounters;
 import p3.mesh.PeerCounters;
@@ -105,17 +106,45 @@ final class StatsReport {
             PeerCounters k = p.counters();
             FtCounters f = p.ft();
             each.add(String.format(Locale.ROOT,
-                    "{\"peer\":\"%s\",\"role\":\"%s\",\"cell\":\"%s\",\"state\":\"%s\",\"control_bytes\":%d,"
-                            + "\"payload_bytes\":%d,\"control_messages\":%d,\"payload_messages\":%d,\"unroutable\":%d,"
-                            + "\"ft\":{\"strategy\":\"%s\",\"held\":%d,\"replica_messages\":%d,\"replica_bytes\":%d,"
+                    "{\"peer\":\"%s\",\"role\":\"%s\",\"cell\":\"%s\",\"state\":\"%s\",\"parents\":[%s],"
+                            + "\"control_bytes\":%d,\"payload_bytes\":%d,\"control_messages\":%d,\"payload_messages\":%d,"
+                            + "\"unroutable\":%d,\"ft\":{\"strategy\":\"%s\",\"held\":%d,\"replica_messages\":%d,\"replica_bytes\":%d,"
                             + "\"acknowledged\":%d,\"resent\":%d,\"taken_over\":%d,\"not_held\":%d}}",
-                    p.id(), p.role().name().toLowerCase(Locale.ROOT), p.cell(), p.state(), k.controlBytes(),
-                    k.payloadBytes(), k.controlFrames(), k.payloadFrames(), k.unroutable(), f.strategy(), f.held(),
-                    f.replicaMessages(), f.replicaBytes(), f.acknowledged(), f.resent(), f.takenOver(), f.notHeld()));
+                    p.id(), p.role().name().toLowerCase(Locale.ROOT), p.cell(), p.state(), quoted(p.parents()),
+                    k.controlBytes(), k.payloadBytes(), k.controlFrames(), k.payloadFrames(), k.unroutable(),
+                    f.strategy(), f.held(), f.replicaMessages(), f.replicaBytes(), f.acknowledged(), f.resent(), f.takenOver(), f.notHeld()));
         }
         out.append(String.join(",", each)).append(String.format(Locale.ROOT, "],\"cpu_s\":%.3f,\"heap_mb\":%.1f}",
                 cpuSeconds(), heapMb()));
         return out.toString();
+    }
+
+    /** {@code "a","b"}: peer ids need no escaping (letters, digits, - _ .). */
+    private static String quoted(List<String> ids) {
+        List<String> out = new ArrayList<>();
+        for (String id : ids) {
+            out.add("\"" + id + "\"");
+        }
+        return String.join(",", out);
+    }
+
+    /**
+     * Every failure the peers saw, as JSON: {@code {"failures":[{"observer", "failed", "how",
+     * "detected_nanos", "rebind" (FAST, SLOW or null), "bound_nanos"}]}}. Times are
+     * {@link System#nanoTime()}, which the processes of one host share.
+     */
+    static String failuresJson(List<MeshPeer> peers) {
+        List<String> each = new ArrayList<>();
+        for (MeshPeer p : peers) {
+            for (FailureRecord f : p.failures()) {
+                each.add(String.format(Locale.ROOT,
+                        "{\"observer\":\"%s\",\"failed\":\"%s\",\"how\":\"%s\",\"detected_nanos\":%d,"
+                                + "\"rebind\":%s,\"bound_nanos\":%d}",
+                        f.observer(), f.failed(), f.how(), f.detectedNanos(),
+                        f.rebind() == null ? "null" : "\"" + f.rebind() + "\"", f.boundNanos()));
+            }
+        }
+        return "{\"failures\":[" + String.join(",", each) + "]}";
     }
 
     /** The process's CPU time in seconds, or -1 where the JDK's extension is not visible. */

@@ -1,0 +1,539 @@
+package p3.bench.mesh;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import p3.mesh.ClassStats;
+import p3.mesh.FailureRecord;
+import p3.mesh.FtMode;
+import p3.mesh.PeerRole;
+import p3.mesh.internal.LocalPeer;
+import p3.transport.PortRuns;
+
+/**
+ * One OS process per peer, each the real runtime ({@code java -jar p3.run/target/p3.jar}: Felix
+ * with every bundle, the three strategies and the three traffic classes), started with
+ * {@code p3.local.mesh=peer}; a crash is {@code kill -9} of that JVM. The bench drives the peers
+ * and gathers their figures through each runtime's remote shell on 127.0.0.1.
+ *
+ * <p>Each process has a framework storage and a log in a temporary folder of the run, which
+ * {@link #close()} removes unless something went wrong or {@value #KEEP_LOGS_PROPERTY} is true
+ * (then the logs stay, and an error names the log). A peer's standard input is a pipe from the
+ * bench: should the bench die without {@link #close()} (kill -9), the end of that input stops the
+ * peer's framework (Gogo's console), so no peer outlives it by more than a few seconds.
+ */
+final class ProcessSystem implements MeshSystem {
+
+    /**
+     * Measured on 2 cores: the quick compiler only (C1) starts a runtime in about 2 s (C2 as well
+     * made forming the 23 peers take 99 s instead of 53, and the idle mesh burn 86% CPU instead
+     * of 46%); the serial collector; a young generation large enough that FT_ALL's held messages
+     * do not bring a young collection every two seconds (with -Xmx128m they paused a super-peer
+     * for 100 to 290 ms each time, and the mesh fell behind for good). About 250 MB resident each.
+     */
+    static final List<String> JVM_OPTIONS = List.of("-Xmx384m", "-Xmn192m", "-Xss512k", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+    /** How long one peer may take from its JVM's start to being bound. */
+    private static final Duration PEER_BOUND = Duration.ofSeconds(60);
+    /** For one shell command: the connection, and each read of the answer. */
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(15);
+    /** A crash waits at most this long for the victim's last figures: a cell's peers crash a few ms apart. */
+    private static final Duration LAST_FIGURES_BOUND = Duration.ofMillis(500);
+    /** After SIGKILL, the JVM is gone within this. */
+    private static final Duration EXIT_BOUND = Duration.ofSeconds(10);
+    private static final String RUN_JAR_PROPERTY = "p3.bench.runJar";
+    /** {@code -Dp3.bench.keepLogs=true} keeps every run's folder of logs. */
+    private static final String KEEP_LOGS_PROPERTY = "p3.bench.keepLogs";
+
+    private final TreeShape shape;
+    private final String strategy;
+    private final boolean sensorMemory;
+    private final String mesh = "b" + ProcessHandle.current().pid() + "x"
+            + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+    private final Map<String, PeerProcess> peers = new LinkedHashMap<>();
+    private final Set<Integer> shellPorts = new HashSet<>();
+    private final ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "p3-bench-shell");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Path runJar;
+    private Path dir;
+    private boolean closed;
+    /** Keep the folder of logs: something failed. */
+    private volatile boolean troubled;
+
+    ProcessSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory) {
+        this.shape = shape;
+        this.strategy = strategy;
+        this.sensorMemory = sensorMemory;
+        if (!settings.traffic().equals(BenchSettings.TABLE_I) || !settings.deadline().equals(Duration.ofMillis(100))) {
+            throw new IllegalArgumentException("process isolation runs the traffic bundles' own profiles (Table I, "
+                    + "deadline 100 ms), not " + settings.traffic() + " at " + settings.deadline());
+        }
+        this.runJar = runJar();
+    }
+
+    /** One peer's runtime. */
+    private final class PeerProcess {
+        final String id;
+        final PeerRole role;
+        final int shellPort;
+        final Path log;
+        final Process process;
+        /** Its last figures: what counts for it once it is killed. */
+        volatile ShellJson.RuntimeStats last;
+        volatile boolean killed;
+
+        PeerProcess(String id, PeerRole role, int shellPort, Path log, Process process) {
+            this.id = id;
+            this.role = role;
+            this.shellPort = shellPort;
+            this.log = log;
+            this.process = process;
+        }
+
+        /** @throws IllegalStateException naming the command, the peer and its log when it fails */
+        String command(String line) {
+            ShellClient.Reply reply;
+            try {
+                reply = ShellClient.run(shellPort, line, COMMAND_TIMEOUT);
+            } catch (IOException e) {
+                throw trouble(id + ": '" + line + "' found no answer (" + e.getMessage() + ")"
+                        + (process.isAlive() ? "" : "; its process exited with " + process.exitValue()));
+            }
+            if (!reply.ok()) {
+                throw trouble(id + ": '" + line + "' failed: " + reply.failure());
+            }
+            return reply.output();
+        }
+
+        ShellJson.RuntimeStats stats() {
+            ShellJson.RuntimeStats s = ShellJson.stats(command("p3:stats --json"));
+            last = s;
+            return s;
+        }
+
+        ShellJson.PeerStats self(ShellJson.RuntimeStats s) {
+            for (ShellJson.PeerStats p : s.peers()) {
+                if (p.peer().equals(id)) {
+                    return p;
+                }
+            }
+            throw trouble(id + ": its runtime lists no such peer: " + s.peers());
+        }
+
+        boolean live() {
+            return !killed;
+        }
+
+        IllegalStateException trouble(String message) {
+            troubled = true;
+            return new IllegalStateException(message + " (log " + log + ")");
+        }
+    }
+
+    @Override
+    public void form() throws Exception {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("closed");
+            }
+            dir = Files.createTempDirectory("p3-bench-" + mesh + "-");
+        }
+        int cells = 0;
+        int supers = 0;
+        for (int level = 0; level <= shape.depth(); level++) {
+            cells += shape.cells(level).size();
+            supers += shape.cells(level).size() * shape.superPeers(level);
+        }
+        int discovery = PortRuns.freeUdp(cells);
+        int membership = PortRuns.freeUdp(cells);
+        for (int i = 1; i <= supers; i++) {
+            startBound(String.format(Locale.ROOT, "sp%02d", i), PeerRole.SUPER, discovery, membership);
+        }
+        for (int i = 1; i <= shape.sensors(); i++) {
+            startBound("sensor" + i, PeerRole.SENSOR, discovery, membership);
+        }
+        startBound("client", PeerRole.CLIENT, discovery, membership);
+    }
+
+    /**
+     * Starts one peer's runtime and waits until its peer is bound (polling {@code p3:stats --json}):
+     * one at a time, so that exactly one super-peer founds the root.
+     */
+    private void startBound(String id, PeerRole role, int discovery, int membership) throws Exception {
+        LocalPeer peer = new LocalPeer(id, role, mesh, discovery, membership, strategy, sensorMemory, shape.span(),
+                shape.depth(), String.join(",", shape.superPeersPerCell().stream().map(String::valueOf).toList()),
+                shape.sensorsPerCell());
+        PeerProcess p = launch(peer);
+        long deadline = System.nanoTime() + PEER_BOUND.toNanos();
+        String state = "not started";
+        while (System.nanoTime() < deadline) {
+            if (!p.process.isAlive()) {
+                if (isClosed()) {
+                    throw new IllegalStateException("closed while " + id + " was starting");
+                }
+                throw p.trouble(id + ": its runtime exited with " + p.process.exitValue() + " while starting: "
+                        + tail(p.log));
+            }
+            try {
+                ShellClient.Reply reply = ShellClient.run(p.shellPort, "p3:stats --json", COMMAND_TIMEOUT);
+                if (reply.ok()) {
+                    List<ShellJson.PeerStats> here = ShellJson.stats(reply.output()).peers();
+                    state = here.isEmpty() ? "no peer yet" : here.get(0).state();
+                    if (here.size() == 1 && here.get(0).peer().equals(id) && state.equals("BOUND")) {
+                        return;
+                    }
+                } else {
+                    state = reply.failure(); // "Command not found" while the bundles start
+                }
+            } catch (IOException e) {
+                state = "no shell yet"; // the JVM is starting
+            }
+            Thread.sleep(50); // polling a process with a bound: it reports no event of its own
+        }
+        throw p.trouble(id + " did not bind within " + PEER_BOUND.toSeconds() + " s (last: " + state + ")");
+    }
+
+    private PeerProcess launch(LocalPeer peer) throws IOException {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("closed while starting " + peer.id());
+            }
+            int port = freeTcpPort();
+            Path log = dir.resolve(peer.id() + ".log");
+            List<String> command = command(runJar, peer, port, dir.resolve(peer.id() + "-fw"));
+            Files.writeString(log, String.join(" ", command) + "\n", StandardCharsets.UTF_8);
+            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            // standard input stays a pipe from this JVM (see the class comment)
+            PeerProcess p = new PeerProcess(peer.id(), peer.role(), port, log, pb.start());
+            peers.put(peer.id(), p);
+            return p;
+        }
+    }
+
+    /** The java command of one peer: this JVM's java, the runtime's jar, the peer's framework properties. */
+    static List<String> command(Path runJar, LocalPeer peer, int shellPort, Path storage) {
+        List<String> c = new ArrayList<>();
+        c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        c.addAll(JVM_OPTIONS);
+        c.add("-Djava.net.preferIPv4Stack=true");
+        c.add("-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %5$s%6$s%n");
+        c.add("-Dorg.osgi.framework.storage=" + storage);
+        c.add("-Dp3.shell.port=" + shellPort);
+        c.add("-Dp3.local.mesh=peer");
+        peer.properties().forEach((k, v) -> c.add("-D" + k + "=" + v));
+        c.add("-jar");
+        c.add(runJar.toString());
+        return c;
+    }
+
+    /**
+     * A TCP port free on 127.0.0.1 now, below the kernel's ephemeral range (so that no outgoing
+     * connection takes it before the runtime listens), and not given to another peer of this mesh.
+     */
+    private int freeTcpPort() {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            if (shellPorts.contains(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(loopback, port));
+                shellPorts.add(port);
+                return port;
+            } catch (IOException e) {
+                // taken: another one
+            }
+        }
+        throw new IllegalStateException("no free TCP port on 127.0.0.1 within 20000..31999");
+    }
+
+    /** The runtime's executable jar: {@value #RUN_JAR_PROPERTY}, else p3.run/target/p3.jar beside this bench. */
+    static Path runJar() {
+        String given = System.getProperty(RUN_JAR_PROPERTY);
+        List<Path> candidates = new ArrayList<>();
+        if (given != null && !given.isBlank()) {
+            candidates.add(Path.of(given));
+        } else {
+            try {
+                // p3.bench/target/p3-bench.jar, or p3.bench/target/classes in the tests
+                Path here = Path.of(ProcessSystem.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Path root = here.getParent().getParent().getParent();
+                if (root != null) {
+                    candidates.add(root.resolve("p3.run/target/p3.jar"));
+                }
+            } catch (URISyntaxException | RuntimeException e) {
+                // no location: the working folder below
+            }
+            candidates.add(Path.of("p3.run/target/p3.jar"));
+        }
+        for (Path c : candidates) {
+            if (Files.isRegularFile(c)) {
+                return c.toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("process isolation needs the runtime's jar, not found at " + candidates
+                + ": build it (mvn -q -o install -DskipTests -pl p3.run -am) or name it with -D" + RUN_JAR_PROPERTY);
+    }
+
+    @Override
+    public void request(FtMode mode) {
+        client().command("p3:request " + mode.label());
+    }
+
+    @Override
+    public Map<String, List<String>> superPeersByCell() throws Exception {
+        Map<String, Integer> children = new HashMap<>();
+        Map<String, List<String>> out = new TreeMap<>();
+        for (Map.Entry<PeerProcess, ShellJson.RuntimeStats> e : onEach(null, PeerProcess::stats).entrySet()) {
+            ShellJson.PeerStats p = e.getKey().self(e.getValue());
+            p.parents().forEach(parent -> children.merge(parent, 1, Integer::sum));
+            if (e.getKey().role == PeerRole.SUPER) {
+                out.computeIfAbsent(p.cell(), c -> new ArrayList<>()).add(p.peer());
+            }
+        }
+        Comparator<String> busiestFirst = Comparator.<String>comparingInt(id -> -children.getOrDefault(id, 0))
+                .thenComparing(Comparator.naturalOrder());
+        out.values().forEach(l -> l.sort(busiestFirst));
+        return out;
+    }
+
+    /**
+     * Takes the peer's last figures (what counts for it from now on), then SIGKILLs its JVM: the
+     * process this bench started is the JVM itself, and {@link Process#destroyForcibly()} is
+     * {@code kill -9} on Linux.
+     */
+    @Override
+    public long crash(String id) throws Exception {
+        PeerProcess p = peer(id);
+        if (!p.live()) {
+            throw new IllegalStateException(id + " is already crashed");
+        }
+        try {
+            ShellClient.Reply r = ShellClient.run(p.shellPort, "p3:stats --json", LAST_FIGURES_BOUND);
+            if (r.ok()) {
+                p.last = ShellJson.stats(r.output());
+            }
+        } catch (IOException | IllegalStateException e) {
+            // a slow answer must not delay the crash: its figures of the start of measurement count
+        }
+        long at = System.nanoTime();
+        p.killed = true;
+        p.process.destroyForcibly();
+        if (!p.process.waitFor(EXIT_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw p.trouble(id + ": its JVM (pid " + p.process.pid() + ") is still there " + EXIT_BOUND.toSeconds()
+                    + " s after SIGKILL");
+        }
+        return at;
+    }
+
+    @Override
+    public void useStrategy(String name) throws Exception {
+        onEach(PeerRole.SUPER, p -> p.command("p3:ft " + name));
+    }
+
+    @Override
+    public void restartLatency() {
+        client().command("p3:restartlatency");
+    }
+
+    @Override
+    public void stopSources() throws Exception {
+        onEach(PeerRole.SENSOR, p -> p.command("p3:stopsources"));
+    }
+
+    @Override
+    public List<ClassStats> clientStats() {
+        return client().stats().clientClasses();
+    }
+
+    @Override
+    public List<FailureRecord> failures() throws Exception {
+        List<FailureRecord> out = new ArrayList<>();
+        for (List<FailureRecord> each : onEach(null, p -> ShellJson.failures(p.command("p3:failures --json"))).values()) {
+            out.addAll(each);
+        }
+        return out;
+    }
+
+    /** Live peers answer now; a crashed one counts with the figures it had just before its crash (and no heap). */
+    @Override
+    public Totals totals() throws Exception {
+        onEach(null, PeerProcess::stats);
+        long cb = 0;
+        long cm = 0;
+        long pb = 0;
+        long pm = 0;
+        long rb = 0;
+        long rm = 0;
+        double cpu = 0;
+        double heap = 0;
+        for (PeerProcess p : all()) {
+            ShellJson.RuntimeStats s = p.last;
+            if (s == null) {
+                continue;
+            }
+            for (ShellJson.PeerStats k : s.peers()) {
+                cb += k.controlBytes();
+                cm += k.controlMessages();
+                pb += k.payloadBytes();
+                pm += k.payloadMessages();
+                rb += k.replicaBytes();
+                rm += k.replicaMessages();
+            }
+            cpu += Math.max(0, s.cpuSeconds());
+            heap += p.live() ? s.heapMb() : 0;
+        }
+        return new Totals(cb, cm, pb, pm, rb, rm, cpu, heap);
+    }
+
+    /** Runs a command on every live peer of a role (null: every live peer) at once. */
+    private <T> Map<PeerProcess, T> onEach(PeerRole role, PeerCall<T> call) throws Exception {
+        Map<PeerProcess, Future<T>> futures = new LinkedHashMap<>();
+        for (PeerProcess p : all()) {
+            if (p.live() && (role == null || p.role == role)) {
+                Callable<T> task = () -> call.on(p);
+                futures.put(p, pool.submit(task));
+            }
+        }
+        Map<PeerProcess, T> out = new LinkedHashMap<>();
+        for (Map.Entry<PeerProcess, Future<T>> e : futures.entrySet()) {
+            try {
+                out.put(e.getKey(), e.getValue().get());
+            } catch (ExecutionException x) {
+                if (x.getCause() instanceof Exception cause) {
+                    throw cause;
+                }
+                throw x;
+            }
+        }
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface PeerCall<T> {
+        T on(PeerProcess p) throws Exception;
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
+    }
+
+    private synchronized List<PeerProcess> all() {
+        return new ArrayList<>(peers.values());
+    }
+
+    private synchronized PeerProcess peer(String id) {
+        PeerProcess p = peers.get(id);
+        if (p == null) {
+            throw new IllegalArgumentException("no peer " + id + " was started: " + peers.keySet());
+        }
+        return p;
+    }
+
+    private PeerProcess client() {
+        PeerProcess c = peer("client");
+        if (!c.live()) {
+            throw new IllegalStateException("the client is crashed");
+        }
+        return c;
+    }
+
+    /** Kills every process it started and waits for each to be gone; removes the folder unless something failed. */
+    @Override
+    public void close() {
+        List<PeerProcess> started;
+        Path folder;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            started = new ArrayList<>(peers.values());
+            folder = dir;
+        }
+        for (PeerProcess p : started) {
+            p.killed = true;
+            p.process.destroyForcibly();
+        }
+        List<String> left = new ArrayList<>();
+        for (PeerProcess p : started) {
+            try {
+                if (!p.process.waitFor(EXIT_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+                    left.add(p.id + " (pid " + p.process.pid() + ")");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                left.add(p.id + " (pid " + p.process.pid() + ", not awaited)");
+            }
+        }
+        pool.shutdownNow();
+        if (!left.isEmpty()) {
+            troubled = true;
+            System.err.println("p3-bench: still running " + EXIT_BOUND.toSeconds() + " s after SIGKILL: " + left);
+        }
+        if (folder != null) {
+            removeQuietly(folder, troubled || Boolean.getBoolean(KEEP_LOGS_PROPERTY));
+        }
+    }
+
+    /** Removes the framework storages, and the logs too unless {@code keepLogs}. */
+    private static void removeQuietly(Path folder, boolean keepLogs) {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            walk.sorted(Comparator.reverseOrder())
+                    .filter(f -> !keepLogs || !(f.toString().endsWith(".log") || f.equals(folder)))
+                    .forEach(f -> {
+                        try {
+                            Files.deleteIfExists(f);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+            if (keepLogs) {
+                System.err.println("p3-bench: the peers' logs are in " + folder);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("p3-bench: cannot remove " + folder + ": " + e.getMessage());
+        }
+    }
+
+    /** The last lines of a log, for an error message. */
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}
