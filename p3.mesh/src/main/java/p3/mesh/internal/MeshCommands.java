@@ -179,8 +179,11 @@ public final class MeshCommands {
             throw new IllegalStateException("no peer runs in this runtime");
         }
         if (mesh) {
-            here.get(0).useFtStrategyEverywhere(name);
-            return "every peer of the mesh told to use " + name;
+            // the order travels from a bound peer: a crashed or departed one has no loop to send it
+            MeshPeer from = here.stream().filter(p -> p.state() == PeerState.BOUND).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no bound peer in this runtime to send the order"));
+            from.useFtStrategyEverywhere(name);
+            return "every peer of the mesh told to use " + name + " (from " + from.id() + ")";
         }
         for (MeshPeer p : here) {
             p.useFtStrategy(name);
