@@ -78,7 +78,7 @@ public class FtSwapTest {
 
     @After
     public void removePeers() throws Exception {
-        Bundle active = bundle("p3.ft.active");
+        Bundle active = Probes.bundle(context, "p3.ft.active");
         if (active.getState() != Bundle.ACTIVE) {
             active.start();
         }
@@ -112,7 +112,7 @@ public class FtSwapTest {
         for (String cls : CLASSES) {
             client.requestAll(cls, new Qos(true, deadline(cls)));
         }
-        await().atMost(BOUND).until(() -> CLASSES.stream().allMatch(c -> received(client, c) >= 2 * FLOWING));
+        await().atMost(BOUND).until(() -> CLASSES.stream().allMatch(c -> Probes.received(client, c) >= 2 * FLOWING));
 
         // active -> passive, on each super-peer
         useOnEach(supers, "passive");
@@ -146,7 +146,7 @@ public class FtSwapTest {
         awaitFlowing(client);
 
         // the active bundle stops while in use: the next of the fallback order stands in, then it comes back
-        Bundle active = bundle("p3.ft.active");
+        Bundle active = Probes.bundle(context, "p3.ft.active");
         active.stop();
         awaitStrategy(supers, "hybrid");
         awaitFlowing(client);
@@ -161,7 +161,7 @@ public class FtSwapTest {
         // received counts distinct frames: duplicates from resends and takeovers are counted apart
         await().atMost(BOUND).during(Duration.ofSeconds(1)).untilAsserted(() -> {
             for (String cls : CLASSES) {
-                ClassStats c = stats(client, cls);
+                ClassStats c = Probes.stats(client, cls);
                 assertTrue(cls + " was sent: " + c, c != null && c.sent() > 0);
                 assertEquals(cls + ": every FT message delivered exactly once: " + c, c.sent(), c.received());
                 assertEquals(cls + " lost nothing: " + c, 0, c.lost());
@@ -208,9 +208,9 @@ public class FtSwapTest {
     private static void awaitFlowing(MeshPeer client) {
         Map<String, Long> before = new HashMap<>();
         for (String cls : CLASSES) {
-            before.put(cls, received(client, cls));
+            before.put(cls, Probes.received(client, cls));
         }
-        await().atMost(BOUND).until(() -> CLASSES.stream().allMatch(c -> received(client, c) >= before.get(c) + FLOWING));
+        await().atMost(BOUND).until(() -> CLASSES.stream().allMatch(c -> Probes.received(client, c) >= before.get(c) + FLOWING));
     }
 
     private Duration deadline(String cls) throws Exception {
@@ -225,29 +225,6 @@ public class FtSwapTest {
             }
         }
         throw new AssertionError("no traffic service for " + cls);
-    }
-
-    private static long received(MeshPeer client, String cls) {
-        ClassStats c = stats(client, cls);
-        return c == null ? 0 : c.received();
-    }
-
-    private static ClassStats stats(MeshPeer client, String cls) {
-        for (ClassStats c : client.classStats()) {
-            if (c.trafficClass().equals(cls)) {
-                return c;
-            }
-        }
-        return null;
-    }
-
-    private Bundle bundle(String name) {
-        for (Bundle b : context.getBundles()) {
-            if (name.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError(name + " is not installed");
     }
 
     private MeshPeer peer(String id, String role) throws Exception {

@@ -113,49 +113,26 @@ public class MeshTest {
         for (String cls : List.of("audio", "video", "event")) {
             client.requestAll(cls, qos);
         }
-        await().atMost(BOUND).until(() -> received(client, "audio") > 20 && received(client, "video") > 20
-                && received(client, "event") > 10);
+        await().atMost(BOUND).until(() -> Probes.received(client, "audio") > 20 && Probes.received(client, "video") > 20
+                && Probes.received(client, "event") > 10);
 
-        Bundle video = bundle("p3.service.video");
+        Bundle video = Probes.bundle(context, "p3.service.video");
         video.stop();
-        long videoStopped = received(client, "video");
-        long audioThen = received(client, "audio");
-        long eventThen = received(client, "event");
-        await().atMost(BOUND).until(() -> received(client, "audio") > audioThen + 2 * 38
-                && received(client, "event") > eventThen + 2 * 10);
-        assertEquals("no video while its bundle is stopped", videoStopped, received(client, "video"));
+        long videoStopped = Probes.received(client, "video");
+        long audioThen = Probes.received(client, "audio");
+        long eventThen = Probes.received(client, "event");
+        await().atMost(BOUND).until(() -> Probes.received(client, "audio") > audioThen + 2 * 38
+                && Probes.received(client, "event") > eventThen + 2 * 10);
+        assertEquals("no video while its bundle is stopped", videoStopped, Probes.received(client, "video"));
         assertTrue(peerService("sensor1").links().stream().noneMatch(l -> l.contains(" video ")));
 
         video.start();
-        await().atMost(BOUND).until(() -> received(client, "video") > videoStopped + 2 * 24);
+        await().atMost(BOUND).until(() -> Probes.received(client, "video") > videoStopped + 2 * 24);
         for (String cls : List.of("audio", "event")) {
-            ClassStats c = stats(client, cls);
+            ClassStats c = Probes.stats(client, cls);
             assertEquals(cls + " lost nothing: " + c, 0, c.lost());
             assertEquals(cls + " no duplicates", 0, c.duplicates());
         }
-    }
-
-    private static long received(MeshPeer client, String cls) {
-        ClassStats c = stats(client, cls);
-        return c == null ? 0 : c.received();
-    }
-
-    private static ClassStats stats(MeshPeer client, String cls) {
-        for (ClassStats c : client.classStats()) {
-            if (c.trafficClass().equals(cls)) {
-                return c;
-            }
-        }
-        return null;
-    }
-
-    private Bundle bundle(String name) {
-        for (Bundle b : context.getBundles()) {
-            if (name.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError(name + " is not installed");
     }
 
     private void peer(String id, String role) throws Exception {

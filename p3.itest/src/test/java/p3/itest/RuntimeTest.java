@@ -64,7 +64,7 @@ public class RuntimeTest {
 
     @Test
     public void transportComponentsAreActive() {
-        Bundle transport = bundle("p3.transport");
+        Bundle transport = Probes.bundle(context, "p3.transport");
         assertNotNull("p3.transport is installed", transport);
         List<String> seen = new ArrayList<>();
         for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs(transport)) {
@@ -81,17 +81,9 @@ public class RuntimeTest {
 
     @Test
     public void noOtherBundleSeesNettyOrJGroupsThroughTransport() {
-        String exports = bundle("p3.transport").getHeaders().get("Export-Package");
+        String exports = Probes.bundle(context, "p3.transport").getHeaders().get("Export-Package");
         assertTrue(exports, exports.startsWith("p3.transport;"));
         assertTrue(exports, !exports.contains("org.jgroups") && !exports.contains("internal"));
     }
 
-    private Bundle bundle(String name) {
-        for (Bundle b : context.getBundles()) {
-            if (name.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        return null;
-    }
 }

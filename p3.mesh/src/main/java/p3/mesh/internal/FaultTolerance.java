@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import p3.mesh.CellId;
 import p3.mesh.FtCounters;
+import p3.mesh.MeshPeer;
 import p3.mesh.PeerRole;
 import p3.mesh.spi.FtCell;
 import p3.mesh.spi.FtPolicy;
@@ -58,14 +59,8 @@ final class FaultTolerance implements FtCell {
     /** Replicas are cut into group messages of about this many bytes. */
     private static final int REPLICA_BATCH_BYTES = 256 * 1024;
 
-    /** What fault tolerance needs of its peer. */
+    /** What fault tolerance needs of its peer beyond what the peer shows as a {@link MeshPeer}. */
     interface Mesh {
-        String id();
-
-        PeerRole role();
-
-        CellId cell();
-
         int span();
 
         /** Sends a frame on from here (Listing 4), without holding it again. */
@@ -81,6 +76,7 @@ final class FaultTolerance implements FtCell {
         List<String> mates();
     }
 
+    private final MeshPeer peer;
     private final Mesh mesh;
     private final String self;
     private volatile FtSettings settings;
@@ -116,9 +112,10 @@ final class FaultTolerance implements FtCell {
     private record AckRoute(String parent, String origin, String originCell) {
     }
 
-    FaultTolerance(Mesh mesh, FtSettings settings) {
+    FaultTolerance(MeshPeer peer, Mesh mesh, FtSettings settings) {
+        this.peer = peer;
         this.mesh = mesh;
-        this.self = mesh.id();
+        this.self = peer.id();
         this.settings = settings;
         this.store = new PendingStore(settings.storeCapacity());
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -128,7 +125,7 @@ final class FaultTolerance implements FtCell {
         });
         long scan = Math.max(5, settings.retransmitMs() / 4);
         thread.scheduleWithFixedDelay(this::retransmit, scan, scan, TimeUnit.MILLISECONDS);
-        if (mesh.role() == PeerRole.CLIENT) {
+        if (peer.role() == PeerRole.CLIENT) {
             thread.scheduleWithFixedDelay(this::flushAcks, settings.ackIntervalMs(), settings.ackIntervalMs(),
                     TimeUnit.MILLISECONDS);
         }
@@ -484,7 +481,7 @@ final class FaultTolerance implements FtCell {
             due = new HashMap<>(acks);
             acks.clear();
         }
-        CellId mine = mesh.cell();
+        CellId mine = peer.cell();
         String cell = mine == null ? "" : mine.toString();
         for (Map.Entry<AckRoute, Map<TrafficClass, Ranges>> e : due.entrySet()) {
             AckRoute r = e.getKey();
@@ -547,7 +544,7 @@ final class FaultTolerance implements FtCell {
      * the mesh for the new one.
      */
     private synchronized void reselect() {
-        if (stopped || mesh.role() != PeerRole.SUPER) {
+        if (stopped || peer.role() != PeerRole.SUPER) {
             return;
         }
         FtStrategy next = choose();
@@ -587,7 +584,7 @@ final class FaultTolerance implements FtCell {
     }
 
     FtCounters counters() {
-        String name = switch (mesh.role()) {
+        String name = switch (peer.role()) {
         case SUPER -> strategyName();
         case SENSOR -> settings.sensorMemory() ? "memory" : "no memory";
         case CLIENT -> "-";

@@ -170,22 +170,7 @@ public final class Peer implements MeshPeer {
                 routeControl(peer, peerCell, c);
             }
         }, timer);
-        this.ft = new FaultTolerance(new FaultTolerance.Mesh() {
-            @Override
-            public String id() {
-                return id;
-            }
-
-            @Override
-            public PeerRole role() {
-                return s.role();
-            }
-
-            @Override
-            public CellId cell() {
-                return cell;
-            }
-
+        this.ft = new FaultTolerance(this, new FaultTolerance.Mesh() {
             @Override
             public int span() {
                 return s.shape().span();
