@@ -1,5 +1,7 @@
 package p3.transport;
 
+import java.util.concurrent.CompletionStage;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -16,6 +18,16 @@ public interface CellGroups {
      * @throws TransportException when the group cannot be joined
      */
     CellGroup join(GroupSpec spec, CellGroupListener listener) throws TransportException;
+
+    /**
+     * Joins (or founds) a group without waiting: joining waits for a view (the join timeout when the
+     * group is founded), so it runs on the transport's own threads. The stage completes with the
+     * group once the member is in a view, or exceptionally with a {@link TransportException}. The
+     * listener may hear the group's first view before the stage completes.
+     *
+     * @since 1.1
+     */
+    CompletionStage<CellGroup> joinAsync(GroupSpec spec, CellGroupListener listener);
 
     /** The stack in use: {@code udp}, {@code tcp} or {@code local}. */
     String stack();

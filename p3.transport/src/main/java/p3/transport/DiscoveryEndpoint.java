@@ -22,6 +22,16 @@ public interface DiscoveryEndpoint extends AutoCloseable {
     AutoCloseable serve(String cellId, DiscoveryHandler handler) throws TransportException;
 
     /**
+     * Answers requests to {@code cellId} from now on, without waiting for the cell's multicast socket:
+     * the stage completes with the handle once it is bound and joined (exceptionally with a
+     * {@link TransportException}). Closing the handle stops the answers at once and never waits;
+     * the socket closes in the background.
+     *
+     * @since 1.1
+     */
+    CompletionStage<AutoCloseable> serveAsync(String cellId, DiscoveryResponder responder);
+
+    /**
      * Sends a request to a cell and gathers replies until {@code maxReplies} have come or the
      * timeout passes. The stage fails with a {@link DiscoveryTimeoutException} when none came.
      */
