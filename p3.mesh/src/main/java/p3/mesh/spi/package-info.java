@@ -4,7 +4,7 @@
  * failure.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package p3.mesh.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -7,10 +7,10 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import p3.ft.base.ReplicationPolicy;
 import p3.mesh.spi.FtCell;
 import p3.mesh.spi.FtPolicy;
 import p3.mesh.spi.FtStrategy;
-import p3.mesh.spi.ReplicationPolicy;
 
 /**
  * The report's active replication (Listings 5 to 8): every FT message a super-peer holds is sent

@@ -16,7 +16,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-import p3.mesh.spi.CheckpointPolicy;
+import p3.ft.base.CheckpointPolicy;
 import p3.mesh.spi.FtCell;
 import p3.mesh.spi.FtPolicy;
 import p3.mesh.spi.FtStrategy;

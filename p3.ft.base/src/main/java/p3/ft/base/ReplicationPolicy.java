@@ -1,10 +1,10 @@
-package p3.mesh.spi;
+package p3.ft.base;
 
 import java.util.List;
 
-import org.osgi.annotation.versioning.ConsumerType;
-
 import p3.mesh.PeerIds;
+import p3.mesh.spi.FtCell;
+import p3.mesh.spi.FtPolicy;
 
 /**
  * The report's recovery (Listing 8), shared by strategies that differ in when they replicate: on a
@@ -12,7 +12,6 @@ import p3.mesh.PeerIds;
  * held, as the last replica gave them; when a whole child cell is gone, its parent sends again what
  * it holds from there. Subclasses decide when {@link FtCell#replicate()} is called.
  */
-@ConsumerType
 public abstract class ReplicationPolicy implements FtPolicy {
 
     protected final FtCell cell;

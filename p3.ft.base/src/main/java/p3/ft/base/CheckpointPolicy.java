@@ -1,10 +1,10 @@
-package p3.mesh.spi;
+package p3.ft.base;
 
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.osgi.annotation.versioning.ConsumerType;
+import p3.mesh.spi.FtCell;
 
 /**
  * Primary-backup replication: the store's changes go to the cell as a checkpoint every
@@ -12,7 +12,6 @@ import org.osgi.annotation.versioning.ConsumerType;
  * a crash loses between two checkpoints the hops below still hold (and sensor memory, at the
  * bottom).
  */
-@ConsumerType
 public abstract class CheckpointPolicy extends ReplicationPolicy {
 
     private final int count;
