@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -58,6 +59,7 @@ public final class HybridStrategy implements FtStrategy {
     private final long settleNanos;
     private final long suspicionNanos;
     private final Set<String> alwaysActive;
+    private final LongSupplier nanoClock;
     private final ScheduledExecutorService timer;
 
     @Activate
@@ -68,6 +70,21 @@ public final class HybridStrategy implements FtStrategy {
 
     /** Outside OSGi (the bench): the configuration's values, one by one. */
     public HybridStrategy(int intervalMs, int count, int settleMs, int suspicionMs, String activeClasses) {
+        this(intervalMs, count, settleMs, suspicionMs, activeClasses, System::nanoTime,
+                Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "p3-ft-hybrid");
+                    t.setDaemon(true);
+                    return t;
+                }));
+    }
+
+    /**
+     * With the clock that times the active windows ({@link System#nanoTime()} semantics) and the
+     * timer the checkpoints run on: tests drive both by hand. {@link #deactivate()} shuts the timer
+     * down. A timer that was never given a task has started no thread, so a refused value leaks none.
+     */
+    HybridStrategy(int intervalMs, int count, int settleMs, int suspicionMs, String activeClasses,
+            LongSupplier nanoClock, ScheduledExecutorService timer) {
         this.alwaysActive = classes(activeClasses);
         if (intervalMs <= 0 || count <= 0 || settleMs < 0 || suspicionMs < 0) {
             throw new IllegalArgumentException("checkpointIntervalMs and checkpointCount must be positive, settleMs and "
@@ -77,11 +94,8 @@ public final class HybridStrategy implements FtStrategy {
         this.count = count;
         this.settleNanos = TimeUnit.MILLISECONDS.toNanos(settleMs);
         this.suspicionNanos = TimeUnit.MILLISECONDS.toNanos(suspicionMs);
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "p3-ft-hybrid");
-            t.setDaemon(true);
-            return t;
-        });
+        this.nanoClock = nanoClock;
+        this.timer = timer;
     }
 
     static Set<String> classes(String list) {
@@ -116,7 +130,7 @@ public final class HybridStrategy implements FtStrategy {
 
     /** Passive unless the cell is under suspicion, or the class is always active. */
     private final class HybridPolicy extends CheckpointPolicy {
-        /** Active until then (nanoTime); 0 when calm. */
+        /** Active until then (on {@code nanoClock}); 0 when calm. */
         private volatile long activeUntil;
 
         HybridPolicy(FtCell cell) {
@@ -125,7 +139,7 @@ public final class HybridStrategy implements FtStrategy {
 
         private boolean alert() {
             long until = activeUntil;
-            return until != 0 && System.nanoTime() - until < 0;
+            return until != 0 && nanoClock.getAsLong() - until < 0;
         }
 
         @Override
@@ -148,13 +162,13 @@ public final class HybridStrategy implements FtStrategy {
 
         @Override
         public void suspected(String mate) {
-            activeUntil = System.nanoTime() + suspicionNanos;
+            activeUntil = nanoClock.getAsLong() + suspicionNanos;
             cell.replicate(); // the checkpoint it would have waited for, now
         }
 
         @Override
         public void viewChanged(List<String> members, List<String> gone) {
-            activeUntil = System.nanoTime() + settleNanos;
+            activeUntil = nanoClock.getAsLong() + settleNanos;
             cell.replicate();
             super.viewChanged(members, gone);
         }

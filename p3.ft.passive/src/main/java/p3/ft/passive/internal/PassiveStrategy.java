@@ -49,17 +49,25 @@ public final class PassiveStrategy implements FtStrategy {
 
     /** Outside OSGi (the bench): checkpoints every {@code intervalMs} or {@code count} changes. */
     public PassiveStrategy(int intervalMs, int count) {
+        this(intervalMs, count, Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "p3-ft-passive");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    /**
+     * With the timer the checkpoints run on (tests drive it by hand); {@link #deactivate()} shuts it
+     * down. A timer that was never given a task has started no thread, so a refused value leaks none.
+     */
+    PassiveStrategy(int intervalMs, int count, ScheduledExecutorService timer) {
         if (intervalMs <= 0 || count <= 0) {
             throw new IllegalArgumentException("checkpointIntervalMs and checkpointCount must be positive: "
                     + intervalMs + ", " + count);
         }
         this.intervalMs = intervalMs;
         this.count = count;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "p3-ft-passive");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = timer;
     }
 
     @Deactivate
