@@ -61,9 +61,11 @@ public final class PassiveStrategy implements FtStrategy {
      * down. A timer that was never given a task has started no thread, so a refused value leaks none.
      */
     PassiveStrategy(int intervalMs, int count, ScheduledExecutorService timer) {
-        if (intervalMs <= 0 || count <= 0) {
-            throw new IllegalArgumentException("checkpointIntervalMs and checkpointCount must be positive: "
-                    + intervalMs + ", " + count);
+        if (intervalMs <= 0) {
+            throw new IllegalArgumentException("checkpointIntervalMs must be positive: " + intervalMs);
+        }
+        if (count <= 0) {
+            throw new IllegalArgumentException("checkpointCount must be positive: " + count);
         }
         this.intervalMs = intervalMs;
         this.count = count;
