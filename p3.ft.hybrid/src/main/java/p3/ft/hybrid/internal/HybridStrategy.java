@@ -86,16 +86,26 @@ public final class HybridStrategy implements FtStrategy {
     HybridStrategy(int intervalMs, int count, int settleMs, int suspicionMs, String activeClasses,
             LongSupplier nanoClock, ScheduledExecutorService timer) {
         this.alwaysActive = classes(activeClasses);
-        if (intervalMs <= 0 || count <= 0 || settleMs < 0 || suspicionMs < 0) {
-            throw new IllegalArgumentException("checkpointIntervalMs and checkpointCount must be positive, settleMs and "
-                    + "suspicionMs not negative");
-        }
-        this.intervalMs = intervalMs;
-        this.count = count;
-        this.settleNanos = TimeUnit.MILLISECONDS.toNanos(settleMs);
-        this.suspicionNanos = TimeUnit.MILLISECONDS.toNanos(suspicionMs);
+        this.intervalMs = positive("checkpointIntervalMs", intervalMs);
+        this.count = positive("checkpointCount", count);
+        this.settleNanos = TimeUnit.MILLISECONDS.toNanos(notNegative("settleMs", settleMs));
+        this.suspicionNanos = TimeUnit.MILLISECONDS.toNanos(notNegative("suspicionMs", suspicionMs));
         this.nanoClock = nanoClock;
         this.timer = timer;
+    }
+
+    private static int positive(String property, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(property + " must be positive: " + value);
+        }
+        return value;
+    }
+
+    private static int notNegative(String property, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(property + " must not be negative: " + value);
+        }
+        return value;
     }
 
     static Set<String> classes(String list) {
