@@ -16,7 +16,22 @@ final class P3Options {
     private P3Options() {
     }
 
+    /** The whole runtime's bundles: a peer's, the strategies and services, Gogo and the mesh's shell commands. */
     static Option runtime() {
+        return composite(
+                headless(),
+                mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject(),
+                reactorBundle("p3.bundle.meshshell"),
+                reactorBundle("p3.bundle.ftactive"),
+                reactorBundle("p3.bundle.ftpassive"),
+                reactorBundle("p3.bundle.fthybrid"),
+                reactorBundle("p3.bundle.audio"),
+                reactorBundle("p3.bundle.video"),
+                reactorBundle("p3.bundle.event"));
+    }
+
+    /** What a peer needs and nothing more: SCR, Config Admin, Netty, the transport and the mesh. No Gogo. */
+    static Option headless() {
         return composite(
                 systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
                 systemProperty("java.net.preferIPv4Stack").value("true"),
@@ -26,7 +41,6 @@ final class P3Options {
                 mavenBundle("org.apache.felix", "org.apache.felix.scr").versionAsInProject(),
                 mavenBundle("org.apache.felix", "org.apache.felix.configadmin").versionAsInProject(),
                 mavenBundle("org.apache.felix", "org.apache.felix.metatype").versionAsInProject(),
-                mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject(),
                 mavenBundle("io.netty", "netty-common").versionAsInProject(),
                 mavenBundle("io.netty", "netty-buffer").versionAsInProject(),
                 mavenBundle("io.netty", "netty-resolver").versionAsInProject(),
@@ -38,12 +52,6 @@ final class P3Options {
                 mavenBundle("org.awaitility", "awaitility").versionAsInProject(),
                 reactorBundle("p3.bundle.transport"),
                 reactorBundle("p3.bundle.mesh"),
-                reactorBundle("p3.bundle.ftactive"),
-                reactorBundle("p3.bundle.ftpassive"),
-                reactorBundle("p3.bundle.fthybrid"),
-                reactorBundle("p3.bundle.audio"),
-                reactorBundle("p3.bundle.video"),
-                reactorBundle("p3.bundle.event"),
                 junitBundles());
     }
 

@@ -8,6 +8,9 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface MeshPeer {
 
+    /** The factory PID of a peer's configuration: one configuration, one peer. @since 1.2 */
+    String FACTORY_PID = "p3.mesh.peer";
+
     String id();
 
     PeerRole role();
@@ -41,10 +44,16 @@ public interface MeshPeer {
     /** Sensor: stops its sources and reports their final counts to the clients. Others: nothing. */
     void stopSources();
 
+    /** Client: latency is measured from now on (after a warm-up); the counts go on. Others: nothing. @since 1.2 */
+    void restartLatency();
+
     /** Client: what arrived of each class so far. Empty on other peers. */
     List<ClassStats> classStats();
 
     PeerCounters counters();
+
+    /** Its strand, the serial executor that owns its state: queue depth, tasks run and failed, stalls. @since 1.2 */
+    StrandStats strand();
 
     /** Its fault tolerance: strategy in use, pending store, replication. */
     FtCounters ft();

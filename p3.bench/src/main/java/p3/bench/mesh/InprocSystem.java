@@ -1,7 +1,7 @@
 package p3.bench.mesh;
 
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,11 +22,10 @@ import p3.mesh.PeerState;
 import p3.mesh.Qos;
 import p3.mesh.internal.InProcessMesh;
 import p3.mesh.internal.Peer;
-import p3.transport.internal.GroupSettings;
-import p3.transport.internal.JGroupsCellGroups;
-import p3.transport.internal.LinkSettings;
-import p3.transport.internal.NettyLinks;
-import p3.transport.internal.UdpDiscovery;
+import p3.mesh.spi.TrafficService;
+import p3.mesh.spi.TrafficProfile;
+import p3.service.base.SyntheticTraffic;
+import p3.transport.StandaloneTransport;
 
 /**
  * The whole mesh in this JVM over real loopback sockets, multicast and JGroups, with the
@@ -43,23 +42,24 @@ final class InprocSystem implements MeshSystem {
     private final long cpuAtStart = processCpuNanos();
 
     InprocSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory) {
-        NettyLinks links = new NettyLinks(LinkSettings.defaults());
-        JGroupsCellGroups groups = new JGroupsCellGroups(GroupSettings.defaults());
-        UdpDiscovery discovery = new UdpDiscovery(InetAddress.getLoopbackAddress(), 1);
         this.mesh = new InProcessMesh(shape.span(), shape.depth(), shape.superPeersPerCell(), shape.sensorsPerCell(),
-                links, groups, discovery, () -> {
-                    discovery.close();
-                    links.close();
-                });
+                StandaloneTransport.open());
         mesh.faultTolerance(strategy, sensorMemory);
         for (BenchSettings.Traffic t : settings.traffic()) {
-            mesh.addService(InProcessMesh.service(t.name(), t.rate(), t.bytes(), t.random()));
+            mesh.addService(synthetic(t, settings.deadline()));
         }
         mesh.addStrategy(new ActiveStrategy(ActiveStrategy.LINGER_MICROS));
         mesh.addStrategy(passive);
         mesh.addStrategy(hybrid);
         this.shape = shape;
         this.settings = settings;
+    }
+
+    /** The services' own synthetic frames (sequence, bytes derived from it, a CRC), at the class's rate and size. */
+    static TrafficService synthetic(BenchSettings.Traffic t, Duration deadline) {
+        return new SyntheticTraffic(t.name(), new TrafficProfile(t.rate(), t.bytes(), t.random(), 1,
+                new Qos(false, deadline))) {
+        };
     }
 
     @Override

@@ -33,7 +33,7 @@ import p3.mesh.ClassStats;
 import p3.mesh.FailureRecord;
 import p3.mesh.FtMode;
 import p3.mesh.PeerRole;
-import p3.mesh.internal.LocalPeer;
+import p3.mesh.shell.internal.LocalPeer;
 import p3.transport.PortRuns;
 
 /**

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import p3.mesh.PeerRole;
-import p3.mesh.internal.LocalPeer;
+import p3.mesh.shell.internal.LocalPeer;
 
 /** The single-peer mode's framework properties (p3.mesh's LocalPeer), as the process isolation writes them. */
 class LocalPeerTest {

@@ -22,6 +22,7 @@ import p3.mesh.MeshPeer;
 import p3.mesh.PeerCounters;
 import p3.mesh.PeerRole;
 import p3.mesh.Qos;
+import p3.mesh.StrandStats;
 import p3.mesh.spi.FtStrategy;
 import p3.mesh.spi.TrafficService;
 import p3.mesh.PeerState;
@@ -31,15 +32,14 @@ import p3.transport.Links;
 import p3.transport.TransportException;
 
 /**
- * A peer, one per factory configuration of {@value #PID}: one runtime hosts one peer or a whole
- * mesh. Deactivation leaves the mesh gracefully.
+ * A peer, one per factory configuration of {@value MeshPeer#FACTORY_PID}: one runtime hosts one
+ * peer or a whole mesh. Deactivation leaves the mesh gracefully, waiting a bounded time for the
+ * peer's strand to tell its cell and parent (never on a strand).
  */
-@Component(service = MeshPeer.class, configurationPid = PeerComponent.PID,
+@Component(service = MeshPeer.class, configurationPid = MeshPeer.FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = PeerComponent.Config.class, factory = true)
 public final class PeerComponent implements MeshPeer {
-
-    public static final String PID = "p3.mesh.peer";
 
     @ObjectClassDefinition(name = "P3 peer", description = "A peer of the mesh: super, sensor or client")
     public @interface Config {
@@ -119,8 +119,8 @@ public final class PeerComponent implements MeshPeer {
 
     @Activate
     public PeerComponent(@Reference Links links, @Reference CellGroups groups, @Reference Discovery discovery,
-            Config c) throws TransportException {
-        this.peer = new Peer(settings(c), links, groups, discovery);
+            @Reference PeerThreads threads, Config c) throws TransportException {
+        this.peer = new Peer(settings(c), links, groups, discovery, threads);
         peer.start();
     }
 
@@ -189,9 +189,14 @@ public final class PeerComponent implements MeshPeer {
         peer.stopSources();
     }
 
-    /** Client: latency is measured from now on; for the shell, which is in this bundle. */
-    void restartLatency() {
+    @Override
+    public void restartLatency() {
         peer.restartLatency();
+    }
+
+    @Override
+    public StrandStats strand() {
+        return peer.strand();
     }
 
     @Override

@@ -66,7 +66,7 @@ final class PendingStore {
      *
      * @return the entry, or {@code null} when the store is full
      */
-    Entry hold(Frame f, String from, String holder, String self) {
+    Entry hold(Frame f, String from, String holder, String self, long nowNanos) {
         ConcurrentSkipListMap<Long, Entry> byClass = classMap(new Stream(f.sourcePeer(), f.targetPeer()),
                 f.trafficClass());
         Entry existing = byClass.get(f.sequence());
@@ -80,7 +80,7 @@ final class PendingStore {
             size.decrementAndGet();
             return null;
         }
-        Entry e = new Entry(f, from, holder, System.nanoTime());
+        Entry e = new Entry(f, from, holder, nowNanos);
         Entry raced = byClass.putIfAbsent(f.sequence(), e);
         if (raced != null) {
             size.decrementAndGet();

@@ -23,6 +23,10 @@ import p3.transport.TrafficClass;
 /**
  * A peer's traffic: the sources a sensor runs for the clients that asked, and the sinks where a
  * client measures what arrives. The classes present are those whose traffic service is registered.
+ *
+ * <p>The sources of every peer of a runtime tick on one pacing thread (of {@link PeerThreads}),
+ * which owns their state: the strand hands it subscriptions, and a tick never waits. The sinks are
+ * fed on the data path.
  */
 final class Streams {
 
@@ -44,6 +48,11 @@ final class Streams {
 
     private final Mesh mesh;
     private final ScheduledExecutorService timer;
+    private final RateLimitedLog failing = new RateLimitedLog(LOG, 5000);
+    /** Ticks that threw (a traffic service's payload, say): logged, counted, and the source goes on. */
+    final LongAdder failures = new LongAdder();
+    /** Crashed or left: no source starts any more. */
+    private volatile boolean halted;
     private final Map<TrafficClass, TrafficService> services = new ConcurrentHashMap<>();
     private final Map<String, Source> sources = new ConcurrentHashMap<>();
     private final Map<TrafficClass, ClassSink> sinks = new ConcurrentHashMap<>();
@@ -113,6 +122,9 @@ final class Streams {
     }
 
     private void start(String client, String clientCell, TrafficClass cls, boolean faultTolerant) {
+        if (halted) {
+            return;
+        }
         TrafficService service = services.get(cls);
         if (service == null) {
             LOG.log(Level.INFO, "{0}: {1} asked for {2}, which this runtime does not carry", mesh.id(), client, cls.id());
@@ -140,6 +152,24 @@ final class Streams {
     private void report() {
         for (Source s : sources.values()) {
             mesh.sendControl(s.client, s.clientCell, Control.of(Control.Kind.SOURCE_STATS, s.produced.sum(), s.cls.id()));
+        }
+    }
+
+    /** A crash: every source stops at once, and no count is reported. */
+    void halt() {
+        halted = true;
+        for (Source s : sources.values()) {
+            s.stop();
+        }
+        try {
+            timer.execute(() -> {
+                if (reports != null) {
+                    reports.cancel(false);
+                    reports = null;
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // the runtime is gone
         }
     }
 
@@ -198,14 +228,21 @@ final class Streams {
             if (stopped) {
                 return;
             }
-            long seq = ++sequence;
-            byte[] payload = service.payload(seq, random);
-            // the frame is produced whether or not it can leave: one that cannot is a loss
-            produced.increment();
-            mesh.send(new Frame(FrameType.DATA, cls, faultTolerant ? Frame.FLAG_FAULT_TOLERANT : 0, mesh.id(),
-                    mesh.cell(), client, clientCell, seq, System.nanoTime(), payload));
-            // a fixed schedule: a late tick does not push back the ones after it
-            nextNanos += service.nextIntervalNanos(random);
+            try {
+                long seq = ++sequence;
+                byte[] payload = service.payload(seq, random);
+                // the frame is produced whether or not it can leave: one that cannot is a loss
+                produced.increment();
+                mesh.send(new Frame(FrameType.DATA, cls, faultTolerant ? Frame.FLAG_FAULT_TOLERANT : 0, mesh.id(),
+                        mesh.cell(), client, clientCell, seq, System.nanoTime(), payload));
+                // a fixed schedule: a late tick does not push back the ones after it
+                nextNanos += service.nextIntervalNanos(random);
+            } catch (RuntimeException e) {
+                failures.increment();
+                failing.log(Level.WARNING, () -> mesh.id() + ": a tick of its " + cls.id() + " source failed ("
+                        + failures.sum() + " so far)", e);
+                nextNanos = System.nanoTime() + 10_000_000; // try again in 10 ms rather than spin
+            }
             schedule(Math.max(0, nextNanos - System.nanoTime()));
         }
 

@@ -11,15 +11,15 @@ import p3.mesh.CellId;
 import p3.mesh.PeerRole;
 
 /**
- * The peers a super-peer knows: the whole tree on the root, its subtree elsewhere. Not
- * thread-safe: the peer's loop owns it.
+ * The peers a super-peer knows (report, Listing 3): the whole tree on the root, its subtree
+ * elsewhere. Not thread-safe: the peer's strand owns it.
  */
 final class TreeView {
 
     private final Map<String, PeerRecord> byPeer = new HashMap<>();
 
     /** Adds or replaces, unless what is known is newer. @return whether it changed */
-    synchronized boolean put(PeerRecord r) {
+    boolean put(PeerRecord r) {
         PeerRecord known = byPeer.get(r.peer());
         if (known != null && known.epoch() > r.epoch()) {
             return false;
@@ -29,7 +29,7 @@ final class TreeView {
     }
 
     /** Removes a peer, unless a newer binding of it is known. @return whether it changed */
-    synchronized boolean remove(String peer, long epoch) {
+    boolean remove(String peer, long epoch) {
         PeerRecord known = byPeer.get(peer);
         if (known == null || known.epoch() > epoch) {
             return false;
@@ -38,15 +38,15 @@ final class TreeView {
         return true;
     }
 
-    synchronized PeerRecord get(String peer) {
+    PeerRecord get(String peer) {
         return byPeer.get(peer);
     }
 
-    synchronized List<PeerRecord> all() {
+    List<PeerRecord> all() {
         return new ArrayList<>(byPeer.values());
     }
 
-    synchronized int count(CellId cell, PeerRole role) {
+    int count(CellId cell, PeerRole role) {
         int n = 0;
         for (PeerRecord r : byPeer.values()) {
             if (r.role() == role && cell.equals(r.cell())) {
@@ -57,7 +57,7 @@ final class TreeView {
     }
 
     /** The peers at or below {@code cell}, plus those bound below it (sensors, children). */
-    synchronized List<PeerRecord> subtree(CellId cell) {
+    List<PeerRecord> subtree(CellId cell) {
         List<PeerRecord> out = new ArrayList<>();
         for (PeerRecord r : byPeer.values()) {
             if (r.cell() != null && cell.contains(r.cell())) {
@@ -68,7 +68,7 @@ final class TreeView {
     }
 
     /** One line per peer, breadth-first by cell, then by role and id. */
-    synchronized List<String> lines() {
+    List<String> lines() {
         List<PeerRecord> sorted = new ArrayList<>(byPeer.values());
         sorted.sort(Comparator.comparing(PeerRecord::cell, Comparator.nullsLast(Comparator.naturalOrder()))
                 .thenComparing(PeerRecord::role).thenComparing(PeerRecord::peer));
@@ -87,7 +87,7 @@ final class TreeView {
      *
      * @return the cell, or {@code null} when the tree has no room
      */
-    synchronized CellId place(PeerRole role, TreeShape shape, Map<CellId, Integer> reserved) {
+    CellId place(PeerRole role, TreeShape shape, Map<CellId, Integer> reserved) {
         if (role == PeerRole.CLIENT) {
             return CellId.ROOT;
         }

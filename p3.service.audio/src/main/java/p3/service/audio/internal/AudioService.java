@@ -10,9 +10,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import p3.mesh.Qos;
-import p3.mesh.spi.SyntheticTraffic;
 import p3.mesh.spi.TrafficProfile;
 import p3.mesh.spi.TrafficService;
+import p3.service.base.SyntheticTraffic;
 
 /** Audio frames of a station (report, Table I: 38 frames/s of 418 B). */
 @Component(service = TrafficService.class, property = TrafficService.CLASS_PROPERTY + "=audio",

@@ -10,9 +10,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import p3.mesh.Qos;
-import p3.mesh.spi.SyntheticTraffic;
 import p3.mesh.spi.TrafficProfile;
 import p3.mesh.spi.TrafficService;
+import p3.service.base.SyntheticTraffic;
 
 /** Events of a station (report, Table I: 25/s of 1024 B at random). */
 @Component(service = TrafficService.class, property = TrafficService.CLASS_PROPERTY + "=event",

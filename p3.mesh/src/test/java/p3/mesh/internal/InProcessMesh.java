@@ -16,26 +16,21 @@ import java.util.function.BooleanSupplier;
 
 import p3.mesh.PeerRole;
 import p3.mesh.PeerState;
-import p3.mesh.Qos;
 import p3.mesh.spi.FtStrategy;
-import p3.mesh.spi.SyntheticTraffic;
-import p3.mesh.spi.TrafficProfile;
 import p3.mesh.spi.TrafficService;
-import p3.transport.CellGroups;
-import p3.transport.Discovery;
 import p3.transport.Frame;
 import p3.transport.FrameType;
 import p3.transport.PortRuns;
-import p3.transport.Links;
+import p3.transport.StandaloneTransport;
 import p3.transport.TrafficClass;
 
 /**
  * A whole mesh in one JVM over real loopback sockets, multicast and JGroups, with ports picked
- * free and a mesh name of its own, so that meshes of parallel runs never meet. For the tests and
- * for the bench's {@code inproc} isolation, on the classpath (outside OSGi this package is
- * reachable); a crash here is {@link Peer#crash()}: links reset, group left without a word. The
- * caller builds the transport (its implementations are the transport bundle's own); the mesh
- * closes it.
+ * free and a mesh name of its own, so that meshes of parallel runs never meet. Test support, for
+ * the mesh's tests and the bench's {@code inproc} isolation (published as p3.mesh's test-jar, never
+ * in the bundle); a crash here is {@link Peer#crash()}: links reset, group left without a word. The
+ * peers share one {@link PeerThreads}, as the peers of a runtime do; the mesh closes it and the
+ * transport.
  */
 public final class InProcessMesh implements AutoCloseable {
 
@@ -43,10 +38,8 @@ public final class InProcessMesh implements AutoCloseable {
     public static final Duration BOUND = Duration.ofSeconds(20);
 
     final TreeShape shape;
-    private final Links links;
-    private final CellGroups groups;
-    private final Discovery discovery;
-    private final AutoCloseable transport;
+    private final StandaloneTransport transport;
+    final PeerThreads threads;
     final String mesh = "t" + UUID.randomUUID().toString().substring(0, 8);
     final InetSocketAddress discoveryBase;
     final InetSocketAddress membershipBase;
@@ -60,25 +53,23 @@ public final class InProcessMesh implements AutoCloseable {
     final Map<String, ConcurrentLinkedQueue<Frame>> delivered = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
 
-    InProcessMesh(TreeShape shape, Links links, CellGroups groups, Discovery discovery, AutoCloseable transport) {
+    InProcessMesh(TreeShape shape, StandaloneTransport transport) {
         this.shape = shape;
-        this.links = links;
-        this.groups = groups;
-        this.discovery = discovery;
         this.transport = transport;
+        this.threads = PeerThreads.defaults();
         int cells = shape.cells().size();
         this.discoveryBase = new InetSocketAddress("228.1.2.3", PortRuns.freeUdp(cells));
         this.membershipBase = new InetSocketAddress("228.1.2.2", PortRuns.freeUdp(cells));
     }
 
     /**
-     * A mesh of this shape over that transport; {@code transport} closes it.
+     * A mesh of this shape over that transport, which it closes.
      *
      * @param superPeersPerCell by depth from the root; the last holds below
      */
-    public InProcessMesh(int span, int depth, List<Integer> superPeersPerCell, int sensorsPerCell, Links links,
-            CellGroups groups, Discovery discovery, AutoCloseable transport) {
-        this(new TreeShape(span, depth, superPeersPerCell, sensorsPerCell), links, groups, discovery, transport);
+    public InProcessMesh(int span, int depth, List<Integer> superPeersPerCell, int sensorsPerCell,
+            StandaloneTransport transport) {
+        this(new TreeShape(span, depth, superPeersPerCell, sensorsPerCell), transport);
     }
 
     /** Peers started from now on prefer this FT strategy and keep (or not) sensor memory. */
@@ -90,7 +81,7 @@ public final class InProcessMesh implements AutoCloseable {
     public Peer start(String id, PeerRole role) throws Exception {
         MeshSettings s = new MeshSettings(mesh, id, role, shape, InetAddress.getLoopbackAddress(), discoveryBase,
                 membershipBase, true, List.of(), 250, 1000, 200, prebind, ft);
-        Peer p = new Peer(s, links, groups, discovery);
+        Peer p = new Peer(s, transport.links(), transport.groups(), transport.discovery(), threads);
         ConcurrentLinkedQueue<Frame> inbox = new ConcurrentLinkedQueue<>();
         delivered.put(id, inbox);
         p.onDeliver(inbox::add);
@@ -120,10 +111,9 @@ public final class InProcessMesh implements AutoCloseable {
         return started;
     }
 
-    /** A traffic service of synthetic frames, as the service bundles register. */
+    /** A traffic service whose frames carry their sequence number, for the mesh's own tests. */
     public static TrafficService service(String cls, double rate, int bytes, boolean random) {
-        return new SyntheticTraffic(cls, new TrafficProfile(rate, bytes, random, 1, new Qos(false, Duration.ofMillis(100)))) {
-        };
+        return new TestTraffic(cls, rate, bytes, random);
     }
 
     /** Registers a service with every live peer, as DS does in a runtime. */
@@ -255,11 +245,7 @@ public final class InProcessMesh implements AutoCloseable {
                 p.crash(); // quickest: nobody is left to tell
             }
         }
-        try {
-            transport.close();
-        } catch (Exception e) {
-            System.getLogger(InProcessMesh.class.getName()).log(System.Logger.Level.WARNING,
-                    "closing the transport failed: {0}", e.toString());
-        }
+        transport.close();
+        threads.close();
     }
 }

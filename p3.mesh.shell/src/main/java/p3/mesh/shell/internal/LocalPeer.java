@@ -1,4 +1,4 @@
-package p3.mesh.internal;
+package p3.mesh.shell.internal;
 
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
+import p3.mesh.MeshPeer;
 import p3.mesh.PeerIds;
 import p3.mesh.PeerRole;
 
@@ -19,8 +20,8 @@ import p3.mesh.PeerRole;
  * @param mesh           {@value #MESH}: the same for every runtime of one mesh, unique per mesh; required
  * @param discoveryPort  {@value #DISCOVERY_PORT}: discovery base port, the same for the whole mesh; required
  * @param membershipPort {@value #MEMBERSHIP_PORT}: membership base port, the same for the whole mesh; required
- * @param ftStrategy     {@value #FT_STRATEGY}: the strategy a super-peer prefers; default that of
- *                       {@link PeerComponent.Config#ftStrategy()}
+ * @param ftStrategy     {@value #FT_STRATEGY}: the strategy a super-peer prefers; empty for the
+ *                       peer configuration's default
  * @param sensorMemory   {@value #SENSOR_MEMORY}: true or false; default true
  * @param span           {@value #SPAN}: children per cell, 1..9; default 2
  * @param depth          {@value #DEPTH}: levels below the root, 0..31; default 2
@@ -57,7 +58,7 @@ public record LocalPeer(String id, PeerRole role, String mesh, int discoveryPort
         }
         port(DISCOVERY_PORT, discoveryPort);
         port(MEMBERSHIP_PORT, membershipPort);
-        if (ftStrategy == null || !ftStrategy.matches("[a-z0-9_.-]{1,32}")) {
+        if (ftStrategy == null || !ftStrategy.matches("[a-z0-9_.-]{0,32}")) {
             throw new IllegalArgumentException(FT_STRATEGY + " must name a strategy (active, passive, hybrid): "
                     + ftStrategy);
         }
@@ -80,7 +81,7 @@ public record LocalPeer(String id, PeerRole role, String mesh, int discoveryPort
     public static LocalPeer of(Function<String, String> properties) {
         return new LocalPeer(required(properties, ID), role(required(properties, ROLE)), required(properties, MESH),
                 integer(properties, DISCOVERY_PORT, null), integer(properties, MEMBERSHIP_PORT, null),
-                optional(properties, FT_STRATEGY, FtSettings.DEFAULTS.strategy()).toLowerCase(Locale.ROOT),
+                optional(properties, FT_STRATEGY, "").toLowerCase(Locale.ROOT),
                 bool(properties, SENSOR_MEMORY, true), integer(properties, SPAN, 2), integer(properties, DEPTH, 2),
                 optional(properties, SUPER_PEERS_PER_CELL, "2").replace(" ", ""),
                 integer(properties, SENSORS_PER_CELL, 2));
@@ -103,7 +104,7 @@ public record LocalPeer(String id, PeerRole role, String mesh, int discoveryPort
         return out;
     }
 
-    /** Its factory configuration of PID {@value PeerComponent#PID}: attribute names of {@link PeerComponent.Config}. */
+    /** Its factory configuration of PID {@value MeshPeer#FACTORY_PID}: attribute names of the peer's configuration. */
     Hashtable<String, Object> configuration() {
         Hashtable<String, Object> c = new Hashtable<>();
         c.put("peerId", id);
@@ -111,7 +112,9 @@ public record LocalPeer(String id, PeerRole role, String mesh, int discoveryPort
         c.put("mesh", mesh);
         c.put("discoveryPort", discoveryPort);
         c.put("membershipPort", membershipPort);
-        c.put("ftStrategy", ftStrategy);
+        if (!ftStrategy.isEmpty()) {
+            c.put("ftStrategy", ftStrategy);
+        }
         c.put("sensorMemory", sensorMemory);
         c.put("span", span);
         c.put("depth", depth);

@@ -1,4 +1,4 @@
-package p3.mesh.internal;
+package p3.mesh.shell.internal;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -205,9 +205,9 @@ public final class LocalMesh {
         throw new IllegalStateException(id + " did not join within " + PEER_BOUND.toSeconds() + " s");
     }
 
-    /** A factory configuration of {@value PeerComponent#PID}, marked as ours. */
+    /** A factory configuration of {@value MeshPeer#FACTORY_PID}, marked as ours. */
     private void configure(Hashtable<String, Object> properties) throws IOException {
-        Configuration c = configAdmin.createFactoryConfiguration(PeerComponent.PID, "?");
+        Configuration c = configAdmin.createFactoryConfiguration(MeshPeer.FACTORY_PID, "?");
         properties.put(MARK, Boolean.TRUE);
         c.update(properties);
     }

@@ -1,4 +1,4 @@
-package p3.mesh.internal;
+package p3.mesh.shell.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +19,7 @@ import p3.mesh.MeshPeer;
 import p3.mesh.PeerRole;
 import p3.mesh.PeerState;
 import p3.mesh.Qos;
+import p3.mesh.StrandStats;
 import p3.mesh.spi.FtStrategy;
 import p3.mesh.spi.TrafficService;
 
@@ -57,13 +58,16 @@ public final class MeshCommands {
         throw new IllegalStateException("no root super-peer runs in this runtime");
     }
 
-    @Descriptor("the peers of this runtime with role, cell, state and parent")
+    @Descriptor("the peers of this runtime with role, cell, state, parents, and their strand: tasks waiting, "
+            + "failed, refused, and STALLED when it has not turned for a while")
     public String peers() {
-        StringBuilder out = new StringBuilder(String.format("%-14s %-7s %-6s %-10s %s%n", "peer", "role", "cell",
-                "state", "parents"));
+        StringBuilder out = new StringBuilder(String.format("%-14s %-7s %-6s %-10s %-24s %s%n", "peer", "role", "cell",
+                "state", "parents", "strand (waiting/failed/refused)"));
         for (MeshPeer p : sorted()) {
-            out.append(String.format("%-14s %-7s %-6s %-10s %s%n", p.id(), p.role().name().toLowerCase(Locale.ROOT),
-                    p.cell(), p.state(), String.join(",", p.parents())));
+            StrandStats st = p.strand();
+            out.append(String.format("%-14s %-7s %-6s %-10s %-24s %d/%d/%d%s%n", p.id(),
+                    p.role().name().toLowerCase(Locale.ROOT), p.cell(), p.state(), String.join(",", p.parents()),
+                    st.depth(), st.failed(), st.refused(), st.stalled() ? " STALLED" : ""));
         }
         return out.toString();
     }
@@ -128,10 +132,7 @@ public final class MeshCommands {
     public String restartlatency() {
         List<MeshPeer> clients = here(PeerRole.CLIENT);
         for (MeshPeer client : clients) {
-            if (!(client instanceof PeerComponent c)) {
-                throw new IllegalStateException("client " + client.id() + " is not a peer of p3.mesh");
-            }
-            c.restartLatency();
+            client.restartLatency();
         }
         return clients.size() + " client(s) measure latency from now on";
     }

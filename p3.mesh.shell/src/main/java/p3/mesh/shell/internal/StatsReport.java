@@ -1,4 +1,4 @@
-package p3.mesh.internal;
+package p3.mesh.shell.internal;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

@@ -1,8 +1,11 @@
-package p3.mesh.spi;
+package p3.service.base;
 
 import java.nio.ByteBuffer;
 import java.util.Random;
 import java.util.zip.CRC32;
+
+import p3.mesh.spi.TrafficProfile;
+import p3.mesh.spi.TrafficService;
 
 /**
  * A traffic service of synthetic frames, for the services that simulate a station's streams:

@@ -1,0 +1,31 @@
+package p3.mesh.internal;
+
+/**
+ * The parent binding of the ARCHITECTURE's vocabulary: this peer's links to one super-peer of the
+ * parent cell, one per class. Made and dropped by {@link Uplink} on the strand; its links are read
+ * by the data path on any thread.
+ */
+final class Binding {
+    final PeerRecord parent;
+    final LinkSet links = new LinkSet();
+    /** This peer closed it (a rebind, a leave): its links closing is not a failure. */
+    volatile boolean closedByUs;
+
+    Binding(PeerRecord parent) {
+        this.parent = parent;
+    }
+
+    String peer() {
+        return parent.peer();
+    }
+
+    void close(boolean gracefully) {
+        closedByUs = true;
+        links.closeAll(gracefully);
+    }
+
+    @Override
+    public String toString() {
+        return "binding to " + parent.peer();
+    }
+}

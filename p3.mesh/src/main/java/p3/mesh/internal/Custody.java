@@ -1,0 +1,278 @@
+package p3.mesh.internal;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+import p3.mesh.CellId;
+import p3.mesh.FtCounters;
+import p3.transport.Frame;
+import p3.transport.FrameType;
+import p3.transport.TrafficClass;
+
+/**
+ * Custody of FT messages (report, Listings 5 to 7, and the sending again of Listing 8): every
+ * super-peer on the path holds an FT message in its {@link PendingStore} until the acknowledgement
+ * comes back down the same path, each hop passing it to the neighbour the message came from
+ * (Listing 6's {@code request.GetPeer()}). What a hop holds goes up again after it rebinds, after a
+ * timeout (Listing 5's owner timer), or after it took over a failed cell-mate's messages.
+ *
+ * <p>The client, not the root, acknowledges ({@link Acknowledgements}), because a root super-peer
+ * that crashes loses what sat in its socket towards the client.
+ *
+ * <p>Threads: {@link #hold}, {@link #sent}, {@link #onAck} and {@link #onReplica} are on the data
+ * path (the transport's threads) and never wait; the retransmission scan, resends after a rebind
+ * and takeovers run on the strand. They share only the concurrent store.
+ */
+final class Custody implements Routing.Custodian {
+
+    private static final System.Logger LOG = System.getLogger(Custody.class.getName());
+    /** A replica nobody acknowledged for this many retransmission periods is dropped. */
+    private static final int REPLICA_LIFETIMES = 10;
+    /** At most this many messages sent again per scan, oldest first: no storm after a stall. */
+    static final int RETRANSMIT_BURST = 256;
+
+    private final String self;
+    private final int span;
+    private final FtSettings settings;
+    private final PendingStore store;
+    private final Routing routing;
+    private final Scheduler time;
+    private final ReplicationQueue replication;
+    private final StrategySelection strategies;
+    private final PeerMetrics metrics;
+    private final RateLimitedLog badAcks = new RateLimitedLog(LOG, 5000);
+    private final RateLimitedLog fullStore = new RateLimitedLog(LOG, 10_000);
+    private Scheduler.Timer scan = Scheduler.Timer.NONE;
+
+    final LongAdder acknowledged = new LongAdder();
+    final LongAdder resent = new LongAdder();
+    final LongAdder takenOver = new LongAdder();
+    final LongAdder notHeld = new LongAdder();
+
+    Custody(String self, int span, FtSettings settings, PendingStore store, Routing routing, Scheduler time,
+            ReplicationQueue replication, StrategySelection strategies, PeerMetrics metrics) {
+        this.self = self;
+        this.span = span;
+        this.settings = settings;
+        this.store = store;
+        this.routing = routing;
+        this.time = time;
+        this.replication = replication;
+        this.strategies = strategies;
+        this.metrics = metrics;
+    }
+
+    static boolean isFaultTolerant(Frame f) {
+        return f.type() == FrameType.DATA && (f.flags() & Frame.FLAG_FAULT_TOLERANT) != 0;
+    }
+
+    /** Strand: starts Listing 5's timer, which scans a few times per retransmission period. */
+    void start() {
+        long period = Math.max(5, settings.retransmitMs() / 4);
+        scan = time.every(period, TimeUnit.MILLISECONDS, this::retransmit);
+    }
+
+    void stop() {
+        scan.cancel();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // The path of an FT message: the transport's threads, never waiting
+
+    /** Super-peer: an FT message passes through; it is held until acknowledged (Listing 5). */
+    @Override
+    public void hold(Frame f, String from) {
+        PendingStore.Entry e = store.hold(f, from, self, self, time.nanoTime());
+        if (e == null) {
+            full();
+            return;
+        }
+        if (e.frame != f) {
+            return; // held already: sent again from below, after a rebind or a timeout
+        }
+        replication.held(e);
+        strategies.held(f.trafficClass());
+    }
+
+    /** Sensor: its own FT message, kept until acknowledged when sensor memory is on. */
+    void sent(Frame f) {
+        if (settings.sensorMemory() && isFaultTolerant(f) && store.hold(f, "", self, self, time.nanoTime()) == null) {
+            full();
+        }
+    }
+
+    /**
+     * An acknowledgement passing through or arriving (Listing 6): what it covers leaves the store,
+     * and it goes on to the neighbours those messages came from, else towards the origin.
+     */
+    @Override
+    public void onAck(Frame ack, boolean fromCell) {
+        FtCodec.Ack a;
+        try {
+            a = FtCodec.ack(ack.payload());
+        } catch (ControlCodec.MalformedControlException e) {
+            metrics.malformed.increment();
+            badAcks.log(Level.WARNING, () -> self + ": dropped a malformed acknowledgement from " + ack.sourcePeer()
+                    + ": " + e.getMessage() + " (" + metrics.malformed.sum() + " malformed so far)");
+            return;
+        }
+        PendingStore.Stream stream = new PendingStore.Stream(ack.targetPeer(), ack.sourcePeer());
+        Set<String> back = new LinkedHashSet<>(2);
+        int removed = 0;
+        for (Map.Entry<TrafficClass, Ranges> byClass : a.ranges().entrySet()) {
+            Ranges r = byClass.getValue();
+            for (int i = 0; i < r.count(); i++) {
+                List<PendingStore.Entry> gone = store.remove(stream, byClass.getKey(), r.lo(i), r.hi(i));
+                if (gone.isEmpty()) {
+                    continue;
+                }
+                removed += gone.size();
+                for (PendingStore.Entry e : gone) {
+                    if (!e.from.isEmpty()) {
+                        back.add(e.from);
+                    }
+                }
+                replication.acked(new FtCodec.Acked(stream, byClass.getKey(), r.lo(i), r.hi(i)));
+            }
+        }
+        acknowledged.add(removed);
+        if (!ack.targetPeer().equals(self)) {
+            boolean passed = false;
+            for (String neighbour : back) {
+                passed |= routing.sendTo(neighbour, ack);
+            }
+            if (!passed) {
+                routing.routeOn(ack, fromCell);
+            }
+        }
+        if (removed > 0) {
+            strategies.acknowledged(removed);
+        }
+    }
+
+    /** A cell-mate's replica or checkpoint (Listing 7): keep its messages as held by it, drop what it says was acknowledged. */
+    void onReplica(String mate, byte[] payload) {
+        FtCodec.Replica r;
+        try {
+            r = FtCodec.replica(payload);
+        } catch (ControlCodec.MalformedControlException e) {
+            metrics.malformed.increment();
+            badAcks.log(Level.WARNING, () -> self + ": dropped a malformed replica from " + mate + ": " + e.getMessage());
+            return;
+        }
+        long now = time.nanoTime();
+        for (FtCodec.Held h : r.held()) {
+            if (store.hold(h.frame(), h.from(), mate, self, now) == null) {
+                full();
+            }
+        }
+        for (FtCodec.Acked a : r.acked()) {
+            store.remove(a.stream(), a.cls(), a.lo(), a.hi());
+        }
+    }
+
+    private void full() {
+        notHeld.increment();
+        fullStore.log(Level.WARNING, () -> self + ": the pending store is full (" + settings.storeCapacity()
+                + " messages): " + notHeld.sum() + " FT messages forwarded unheld so far");
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Sending again, on the strand: after a rebind, after a timeout, after a takeover
+
+    /** Bound to a new parent: what this peer holds goes up again, as the report's owner timer would. */
+    void rebound() {
+        resend(store.select(e -> self.equals(e.holder)));
+    }
+
+    private int resend(List<PendingStore.Entry> entries) {
+        long now = time.nanoTime();
+        int n = 0;
+        for (PendingStore.Entry e : entries) {
+            if (!e.removed) {
+                e.sentNanos = now;
+                routing.routeOn(e.frame, false);
+                n++;
+            }
+        }
+        resent.add(n);
+        return n;
+    }
+
+    /**
+     * Listing 5's timer: a held message not acknowledged in time goes up again, waiting twice as
+     * long each time (up to 32 times), and at most {@link #RETRANSMIT_BURST} per scan, oldest
+     * first, so that a path that stalled under load is not flooded when it recovers. Stale
+     * replicas go.
+     */
+    void retransmit() {
+        long now = time.nanoTime();
+        long due = TimeUnit.MILLISECONDS.toNanos(settings.retransmitMs());
+        long stale = due * REPLICA_LIFETIMES;
+        List<PendingStore.Entry> late = new ArrayList<>();
+        for (PendingStore.Entry e : store.select(e -> true)) {
+            if (self.equals(e.holder)) {
+                if (now - e.sentNanos > due << Math.min(e.timeouts, 5)) {
+                    late.add(e);
+                }
+            } else if (now - e.storedNanos > stale) {
+                store.drop(e);
+            }
+        }
+        if (late.isEmpty()) {
+            return;
+        }
+        late.sort((a, b) -> Long.compare(a.storedNanos, b.storedNanos));
+        List<PendingStore.Entry> burst = late.size() > RETRANSMIT_BURST ? late.subList(0, RETRANSMIT_BURST) : late;
+        for (PendingStore.Entry e : burst) {
+            e.timeouts++;
+        }
+        resend(burst);
+    }
+
+    /** Listing 8, a cell-mate's part: this peer holds the failed mate's messages now and sends them up. */
+    int takeOver(String failedMate) {
+        List<PendingStore.Entry> theirs = store.select(e -> failedMate.equals(e.holder));
+        for (PendingStore.Entry e : theirs) {
+            e.holder = self;
+            replication.held(e); // the other mates learn who holds it now
+        }
+        int n = resend(theirs);
+        takenOver.add(n);
+        if (n > 0) {
+            LOG.log(Level.INFO, "{0}: took over {1} FT messages of {2}", self, n, failedMate);
+        }
+        return n;
+    }
+
+    /** Listing 8, the parent's part: what this peer holds from a lost child cell's subtree goes up again. */
+    int resendFrom(String cell) {
+        CellId lost = CellId.of(cell, span);
+        return resend(store.select(e -> self.equals(e.holder) && within(e.frame.sourceCell(), lost)));
+    }
+
+    private boolean within(String cell, CellId subtree) {
+        try {
+            return subtree.contains(CellId.of(cell, span));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** What this peer holds itself, for a newcomer to the cell or a strategy starting. */
+    List<PendingStore.Entry> ownEntries() {
+        return store.select(e -> self.equals(e.holder));
+    }
+
+    /** This peer's figures, with the strategy's name and what the replication queue sent. */
+    FtCounters counters(String strategy, ReplicationQueue replication) {
+        return new FtCounters(strategy, store.size(), replication.replicaMessages.sum(), replication.replicaBytes.sum(),
+                acknowledged.sum(), resent.sum(), takenOver.sum(), notHeld.sum());
+    }
+}

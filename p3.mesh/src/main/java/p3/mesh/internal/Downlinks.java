@@ -1,0 +1,230 @@
+package p3.mesh.internal;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import p3.mesh.CellId;
+import p3.mesh.PeerRole;
+import p3.transport.CloseReason;
+import p3.transport.Frame;
+import p3.transport.FrameType;
+import p3.transport.Link;
+import p3.transport.LinkHandler;
+import p3.transport.TrafficClass;
+
+/**
+ * A super-peer's downlinks: the links its children open to it, one per class, and the parent's side
+ * of BIND (report, Listing 2's IsPeerAllowed, Listing 3's HandleMeshSvcMsg from a child). A child
+ * may bind if it belongs here: a sensor of this cell, a client at the root, a super-peer of a child
+ * cell. A child whose MESH link closes without a goodbye has failed.
+ *
+ * <p>Strand only; the links' handler hands events to the strand and passes data on where it arrives.
+ */
+final class Downlinks implements LinkHandler {
+
+    private static final System.Logger LOG = System.getLogger(Downlinks.class.getName());
+
+    /** What the downlinks tell the rest of the peer, on the strand. */
+    interface Events {
+        /** A child bound (BIND) or passed a JOIN up: Listing 3. */
+        void onJoin(String child, long requestId, List<PeerRecord> records);
+
+        /** A child's control message other than BIND and JOIN (TREE_QUERY, FT_USE, LEAVE). */
+        void fromChild(Child child, Control c);
+
+        /** A child's MESH link closed; {@code failed} unless it said goodbye. */
+        void childGone(Child child, boolean failed, long detectedNanos);
+    }
+
+    private final String self;
+    private final Strand strand;
+    private final Scheduler time;
+    private final ControlCodec codec;
+    private final PeerStatus status;
+    private final Routing routing;
+    private final PeerMetrics metrics;
+    private final RateLimitedLog malformed = new RateLimitedLog(LOG, 5000);
+    private final Map<String, Child> children = new HashMap<>();
+    private Events events;
+
+    Downlinks(PeerContext c) {
+        this.self = c.self();
+        this.strand = c.strand();
+        this.time = c.time();
+        this.codec = c.codec();
+        this.status = c.status();
+        this.routing = c.routing();
+        this.metrics = c.metrics();
+    }
+
+    void events(Events e) {
+        this.events = e;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // LinkHandler: the transport's threads
+
+    @Override
+    public void onOpen(Link link) {
+        if (!strand.offer(() -> opened(link))) {
+            link.abort(); // the peer is gone
+        }
+    }
+
+    @Override
+    public void onFrame(Link link, Frame frame) {
+        if (frame.type() != FrameType.CONTROL || !frame.targetPeer().isEmpty()) {
+            routing.route(frame, link.remotePeer(), false);
+            return;
+        }
+        Control c;
+        try {
+            c = codec.decode(frame.payload());
+        } catch (ControlCodec.MalformedControlException e) {
+            metrics.malformed.increment();
+            malformed.log(Level.WARNING, () -> self + ": dropped a malformed control message from child "
+                    + link.remotePeer() + ": " + e.getMessage() + " (" + metrics.malformed.sum() + " malformed so far)");
+            return;
+        }
+        strand.execute(() -> control(link, c));
+    }
+
+    @Override
+    public void onClose(Link link, CloseReason reason) {
+        long detected = time.nanoTime();
+        strand.execute(() -> closed(link, detected));
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Strand
+
+    private void opened(Link link) {
+        children.computeIfAbsent(link.remotePeer(), Child::new).links.set(link);
+        publish();
+    }
+
+    private void control(Link link, Control c) {
+        Child child = children.get(link.remotePeer());
+        if (child == null) {
+            return; // its links closed meanwhile
+        }
+        switch (c.kind()) {
+        case BIND -> bind(link, child, c);
+        case JOIN -> events.onJoin(child.peer, c.id(), c.records());
+        case LEAVE -> {
+            if (c.records().size() == 1 && c.records().get(0).peer().equals(child.peer)) {
+                child.leaving = true;
+            }
+            events.fromChild(child, c);
+        }
+        case TREE_QUERY, FT_USE -> events.fromChild(child, c);
+        default -> metrics.malformed.increment();
+        }
+    }
+
+    /** BIND: the child's record comes first; it binds if it belongs here and this peer is bound. */
+    private void bind(Link link, Child child, Control c) {
+        String refusal = refusal(link, c);
+        if (refusal != null) {
+            routing.send(link, Control.of(Control.Kind.REFUSED, c.id(), refusal));
+            return;
+        }
+        PeerRecord r = c.records().get(0);
+        child.record = r;
+        publish();
+        routing.send(link, Control.of(Control.Kind.BOUND, c.id(), ""));
+        events.onJoin(r.peer(), c.id(), c.records());
+    }
+
+    private String refusal(Link link, Control c) {
+        if (c.records().isEmpty() || !c.records().get(0).peer().equals(link.remotePeer())) {
+            return "BIND names another peer";
+        }
+        PeerRecord r = c.records().get(0);
+        CellId mine = routing.table().cell();
+        if (r.role() == PeerRole.SENSOR && mine != null && mine.isRoot()) {
+            return "the root cell takes no sensors";
+        }
+        if (!status.bound()) {
+            return "not bound yet";
+        }
+        if (!servesCellOf(mine, r)) {
+            // a child that still holds this peer's old place (it moved cells meanwhile)
+            return "serving cell " + mine + ", not " + r.cell();
+        }
+        return null;
+    }
+
+    /** Whether a child in that place may bind here: a sensor of this cell, a client at the root, a child cell's super-peer. */
+    private static boolean servesCellOf(CellId mine, PeerRecord child) {
+        if (mine == null || child.cell() == null) {
+            return false;
+        }
+        return switch (child.role()) {
+        case SENSOR -> mine.equals(child.cell());
+        case CLIENT -> mine.isRoot();
+        case SUPER -> !child.cell().isRoot() && child.cell().parent().equals(mine);
+        };
+    }
+
+    private void closed(Link link, long detected) {
+        Child child = children.get(link.remotePeer());
+        if (child == null || !child.links.clear(link)) {
+            return;
+        }
+        if (link.trafficClass() != TrafficClass.MESH) {
+            return; // one class unloaded or reset: the child itself is still here
+        }
+        gone(child, detected);
+    }
+
+    private void gone(Child child, long detected) {
+        children.remove(child.peer, child);
+        child.links.closeAll(false);
+        publish();
+        if (!status.over()) {
+            events.childGone(child, !child.leaving, detected);
+        }
+    }
+
+    /** Housekeeping: a child whose MESH link is gone without a word reaching the strand has gone too. */
+    void check() {
+        for (Child c : new ArrayList<>(children.values())) {
+            Link mesh = c.links.mesh();
+            if (mesh != null && !mesh.isOpen()) {
+                gone(c, time.nanoTime());
+            }
+        }
+    }
+
+    /** Closes a class's links to every child (its service went away). */
+    void dropClass(TrafficClass cls) {
+        for (Child c : children.values()) {
+            Link l = c.links.remove(cls);
+            if (l != null) {
+                l.close();
+            }
+        }
+    }
+
+    /** Leaving or crashing: every child's links go. */
+    void closeAll(boolean gracefully) {
+        for (Child c : routing.table().children().values()) {
+            c.links.closeAll(gracefully);
+        }
+    }
+
+    void describe(List<String> out) {
+        for (Child c : routing.table().children().values()) {
+            c.links.describe("down", c.peer, out);
+        }
+    }
+
+    private void publish() {
+        Map<String, Child> now = new HashMap<>(children);
+        routing.update(t -> t.withChildren(now));
+    }
+}

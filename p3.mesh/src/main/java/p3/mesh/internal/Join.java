@@ -1,0 +1,330 @@
+package p3.mesh.internal;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import p3.mesh.CellId;
+import p3.mesh.PeerRole;
+import p3.mesh.PeerState;
+import p3.mesh.RebindKind;
+import p3.transport.CloseReason;
+import p3.transport.DiscoveryEndpoint;
+import p3.transport.DiscoveryReply;
+import p3.transport.TreeAddress;
+
+/**
+ * Joining the mesh (report, Listing 1: JoinMesh, RejoinMesh, BindToCell) and the asking side of
+ * discovery (Listing 2: RequestCell, RequestParent). A peer asks the root cell where to go; a
+ * super-peer that hears nothing founds the root cell after its turn. It then asks the parent cell
+ * who serves there, enters its own cell's group (a super-peer), and binds to a parent. When its
+ * parent fails it rebinds: fast to a cell-mate of the parent, else slowly, asking the parent cell
+ * again, else joining anew.
+ *
+ * <p>A small state machine on the strand: every wait is a timer or a continuation, and each carries
+ * the attempt it belongs to, so that an answer to an attempt given up is ignored.
+ */
+final class Join {
+
+    private static final System.Logger LOG = System.getLogger(Join.class.getName());
+
+    private final String self;
+    private final MeshSettings s;
+    private final PeerRole role;
+    private final Strand strand;
+    private final Scheduler time;
+    private final ControlCodec codec;
+    private final PeerStatus status;
+    private final Routing routing;
+    private final PeerMetrics metrics;
+    private final Cell cell;
+    private final Membership membership;
+    private final Uplink uplink;
+    private final Custody custody;
+    private final FailureLog failures;
+    private DiscoveryEndpoint discovery;
+    /** Counts attempts: a continuation of an older one does nothing. */
+    private long attempt;
+    /** A cell the root placed this peer under where nobody answered: the root is told, to check it. */
+    private CellId unanswered;
+    /** The failure a rejoin is the rebind of, or -1. */
+    private int rejoinOf = -1;
+
+    Join(PeerContext c, Cell cell, Membership membership, Uplink uplink, Custody custody, FailureLog failures) {
+        this.self = c.self();
+        this.s = c.settings();
+        this.role = s.role();
+        this.strand = c.strand();
+        this.time = c.time();
+        this.codec = c.codec();
+        this.status = c.status();
+        this.routing = c.routing();
+        this.metrics = c.metrics();
+        this.cell = cell;
+        this.membership = membership;
+        this.uplink = uplink;
+        this.custody = custody;
+        this.failures = failures;
+    }
+
+    void start(DiscoveryEndpoint d) {
+        this.discovery = d;
+        joinMesh();
+    }
+
+    /** Gives up whatever attempt is under way: its continuations will do nothing. */
+    void stop() {
+        attempt++;
+    }
+
+    /** JoinMesh: RequestCell, then BindToCell; tried again after a discovery timeout until it holds. */
+    void joinMesh() {
+        if (status.finished()) {
+            return;
+        }
+        long a = ++attempt;
+        status.set(PeerState.JOINING);
+        requestCell(a, false);
+    }
+
+    /** RequestCell: the root cell's coordinator says where; a super-peer that hears nothing founds the root after its turn. */
+    private void requestCell(long a, boolean afterTurn) {
+        CellId silent = unanswered;
+        Control request = Control.of(Control.Kind.REQUEST_CELL, 0,
+                role.name() + ":" + self + (silent == null ? "" : ":" + silent));
+        ask(CellId.ROOT, request, 1, replies -> {
+            if (a != attempt || status.finished()) {
+                return;
+            }
+            if (!replies.isEmpty()) {
+                placed(a, replies.get(0));
+            } else if (role != PeerRole.SUPER) {
+                LOG.log(Level.INFO, "{0}: no root cell answers; trying again", self);
+                retryLater(a);
+            } else if (foundingRank() > 0 && !afterTurn) {
+                // peers that were deeper, or later in their cell, wait longer, so that one founds the root
+                time.after((long) foundingRank() * s.foundingStaggerMs(), TimeUnit.MILLISECONDS, () -> {
+                    if (a == attempt) {
+                        requestCell(a, true);
+                    }
+                });
+            } else {
+                LOG.log(Level.INFO, "{0}: no root cell answers; founding it", self);
+                status.founding = true;
+                bindToCell(a, CellId.ROOT);
+            }
+        });
+    }
+
+    private int foundingRank() {
+        CellId previous = routing.table().cell();
+        if (previous == null) {
+            return 0;
+        }
+        return (int) Math.min(1000, TreeAddress.treePos(previous.toString(), s.shape().span()) * 4 + cell.indexInCell());
+    }
+
+    private void placed(long a, Control reply) {
+        if (reply.kind() != Control.Kind.CELL) {
+            LOG.log(Level.WARNING, "{0}: the root refused a place: {1}", self, reply.text());
+            retryLater(a);
+            return;
+        }
+        CellId target;
+        try {
+            target = CellId.of(reply.text(), s.shape().span());
+        } catch (IllegalArgumentException e) {
+            metrics.malformed.increment();
+            LOG.log(Level.WARNING, "{0}: the root placed it in a cell that is not one of this tree: {1}", self,
+                    e.getMessage());
+            retryLater(a);
+            return;
+        }
+        bindToCell(a, target);
+    }
+
+    /** BindToCell: the parent's endpoints (RequestParent), then the cell, then the services towards the parent. */
+    private void bindToCell(long a, CellId target) {
+        if (role == PeerRole.SUPER && target.isRoot()) {
+            enterCell(a, target, List.of());
+            return;
+        }
+        CellId parentCell = role == PeerRole.SUPER ? target.parent() : target;
+        requestParent(parentCell, parents -> {
+            if (a != attempt || status.finished()) {
+                return;
+            }
+            if (parents.isEmpty()) {
+                LOG.log(Level.INFO, "{0}: nobody in cell {1} answers; joining again", self, parentCell);
+                unanswered = parentCell;
+                retryLater(a);
+                return;
+            }
+            unanswered = null;
+            enterCell(a, target, parents);
+        });
+    }
+
+    private void enterCell(long a, CellId target, List<PeerRecord> parents) {
+        if (role != PeerRole.SUPER) {
+            settle(a, target, parents);
+            return;
+        }
+        cell.enter(target, status.founding, in -> {
+            status.founding = false;
+            if (a != attempt || status.finished()) {
+                return;
+            }
+            if (in) {
+                settle(a, target, parents);
+            } else {
+                retryLater(a);
+            }
+        });
+    }
+
+    private void settle(long a, CellId target, List<PeerRecord> parents) {
+        routing.update(t -> t.withCell(target));
+        if (role == PeerRole.SUPER && target.isRoot()) {
+            membership.foundedRoot();
+            LOG.log(Level.INFO, "{0}: in the root cell", self);
+            bound(RebindKind.SLOW);
+            return;
+        }
+        uplink.bindTo(parents, ok -> {
+            if (a != attempt || status.finished()) {
+                return;
+            }
+            if (ok) {
+                bound(RebindKind.SLOW);
+            } else {
+                retryLater(a);
+            }
+        });
+    }
+
+    private void retryLater(long a) {
+        time.after(s.discoveryTimeoutMs(), TimeUnit.MILLISECONDS, () -> {
+            if (a == attempt) {
+                joinMesh();
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Rebind
+
+    /** A link of the current parent closed without our asking: rebind, fast if the cell has another peer. */
+    void parentLost(Binding lost, CloseReason reason, long detected, boolean stillBound) {
+        if (status.finished()) {
+            return;
+        }
+        String failed = lost.peer();
+        LOG.log(Level.INFO, "{0}: parent {1} lost ({2})", self, failed, reason);
+        int record = failures.seen(failed, "link", detected);
+        if (stillBound) {
+            return; // a client still bound to another root super-peer needs no rebind
+        }
+        status.set(PeerState.REBINDING);
+        long a = ++attempt;
+        uplink.rebindFast(failed, fast -> {
+            if (a != attempt || status.finished()) {
+                return;
+            }
+            if (fast) {
+                rebindOf(record);
+                bound(RebindKind.FAST);
+            } else {
+                rejoinMesh(a, record);
+            }
+        });
+    }
+
+    /** RejoinMesh: a super-peer asks its parent cell again and binds there; failing that, the whole join. */
+    private void rejoinMesh(long a, int record) {
+        CellId mine = routing.table().cell();
+        rebindOf(record);
+        if (role != PeerRole.SUPER || mine == null || mine.isRoot()) {
+            joinMesh();
+            return;
+        }
+        requestParent(mine.parent(), parents -> {
+            if (a != attempt || status.finished()) {
+                return;
+            }
+            if (parents.isEmpty()) {
+                cell.leave(true);
+                joinMesh();
+                return;
+            }
+            uplink.bindTo(parents, ok -> {
+                if (a != attempt || status.finished()) {
+                    return;
+                }
+                if (ok) {
+                    bound(RebindKind.SLOW);
+                } else {
+                    cell.leave(true);
+                    joinMesh();
+                }
+            });
+        });
+    }
+
+    private void rebindOf(int record) {
+        rejoinOf = record;
+    }
+
+    /** Bound (again): a rebind's record says how, what this peer holds goes up again, and a backup parent is pre-bound. */
+    private void bound(RebindKind slowOrFast) {
+        status.set(PeerState.BOUND);
+        if (rejoinOf >= 0) {
+            failures.rebound(rejoinOf, slowOrFast, time.nanoTime());
+            rejoinOf = -1;
+            custody.rebound();
+        }
+        uplink.prebind();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Asking (Listing 2)
+
+    /** RequestParent: the records of the super-peers of a cell, from discovery; empty when none answers. */
+    void requestParent(CellId parentCell, Consumer<List<PeerRecord>> then) {
+        Control request = Control.of(Control.Kind.REQUEST_PARENT, 0, role.name());
+        ask(parentCell, request, s.shape().superPeers(parentCell), replies -> {
+            List<PeerRecord> found = new ArrayList<>();
+            for (Control c : replies) {
+                if (c.kind() == Control.Kind.PARENT && !c.records().isEmpty()) {
+                    found.add(c.records().get(0));
+                } else if (c.kind() == Control.Kind.REFUSED) {
+                    LOG.log(Level.INFO, "{0}: cell {1} refused: {2}", self, parentCell, c.text());
+                }
+            }
+            then.accept(found);
+        });
+    }
+
+    /** One discovery request; the replies that decode go to {@code then}, on the strand. */
+    private void ask(CellId target, Control request, int replies, Consumer<List<Control>> then) {
+        discovery.request(target.toString(), codec.encode(request), Duration.ofMillis(s.discoveryTimeoutMs()), replies)
+                .whenComplete((got, failure) -> strand.execute(() -> {
+                    List<Control> decoded = new ArrayList<>();
+                    if (got != null) {
+                        for (DiscoveryReply r : got) {
+                            try {
+                                decoded.add(codec.decode(r.payload()));
+                            } catch (ControlCodec.MalformedControlException e) {
+                                metrics.malformed.increment();
+                                LOG.log(Level.WARNING, "{0}: dropped a malformed discovery reply from {1}: {2}", self,
+                                        r.from(), e.getMessage());
+                            }
+                        }
+                    }
+                    then.accept(decoded);
+                }));
+    }
+}

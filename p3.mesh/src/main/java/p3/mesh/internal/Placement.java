@@ -1,0 +1,190 @@
+package p3.mesh.internal;
+
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import p3.mesh.CellId;
+import p3.mesh.PeerRole;
+import p3.transport.DiscoveryResponder;
+
+/**
+ * The discovery responders of a cell (report, Listing 2: HandleRequestCell with GetCell, and
+ * HandleRequestParent). The root cell's coordinator places joiners: super-peers fill the top of
+ * the tree first, sensors the deepest cells with room, never the root, and clients the root. A
+ * placement is reserved for a while, so that peers asking at once do not overfill a cell. Any
+ * super-peer of a cell tells a joiner that asks for a parent where it listens.
+ *
+ * <p>Requests arrive on the discovery thread and are answered on the strand.
+ */
+final class Placement implements DiscoveryResponder {
+
+    private static final System.Logger LOG = System.getLogger(Placement.class.getName());
+    /** How long a placement holds its cell for a joiner, beyond its own timeouts (a rebuild is busy). */
+    private static final long RESERVATION_MS = 5000;
+
+    private record Reservation(PeerRole role, CellId cell, long expiresNanos) {
+    }
+
+    private final String self;
+    private final MeshSettings s;
+    private final Strand strand;
+    private final Scheduler time;
+    private final ControlCodec codec;
+    private final PeerStatus status;
+    private final Routing routing;
+    private final PeerMetrics metrics;
+    private final Membership membership;
+    private final Cell cell;
+    private final Join join;
+    private final RateLimitedLog malformed = new RateLimitedLog(LOG, 5000);
+    private final RateLimitedLog full = new RateLimitedLog(LOG, 5000);
+    /** Root only: placements given out and not yet joined, by joiner. */
+    private final Map<String, Reservation> reservations = new HashMap<>();
+    private long anonymous;
+
+    Placement(PeerContext c, Membership membership, Cell cell, Join join) {
+        this.self = c.self();
+        this.s = c.settings();
+        this.strand = c.strand();
+        this.time = c.time();
+        this.codec = c.codec();
+        this.status = c.status();
+        this.routing = c.routing();
+        this.metrics = c.metrics();
+        this.membership = membership;
+        this.cell = cell;
+        this.join = join;
+    }
+
+    /** On the discovery thread: decoded there, answered on the strand. */
+    @Override
+    public CompletionStage<byte[]> answer(String cellId, byte[] payload, InetSocketAddress from) {
+        Control c;
+        try {
+            c = codec.decode(payload);
+        } catch (ControlCodec.MalformedControlException e) {
+            metrics.malformed.increment();
+            malformed.log(Level.WARNING, () -> self + ": dropped a malformed discovery request from " + from + ": "
+                    + e.getMessage() + " (" + metrics.malformed.sum() + " malformed so far)");
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<byte[]> reply = new CompletableFuture<>();
+        if (!strand.offer(() -> reply.complete(respond(c, from)))) {
+            reply.complete(null); // crashed, or too busy to answer: the asker asks again
+        }
+        return reply;
+    }
+
+    private byte[] respond(Control c, InetSocketAddress from) {
+        if (status.over()) {
+            return null;
+        }
+        String[] words = c.text().split(":", 2);
+        PeerRole asker;
+        try {
+            asker = MeshSettings.role(words[0]);
+        } catch (IllegalArgumentException e) {
+            return refuse(from, "a request of an unknown role: " + c.text());
+        }
+        String[] who = words.length > 1 ? words[1].split(":", 2) : new String[] { "" };
+        CellId mine = routing.table().cell();
+        return switch (c.kind()) {
+        case REQUEST_CELL -> {
+            boolean coordinator = mine != null && mine.isRoot() && cell.coordinator();
+            if (!coordinator && !status.founding) {
+                yield null; // the root cell's coordinator answers, the others stay silent
+            }
+            if (who.length > 1 && coordinator) {
+                checkSilentCell(who[1]);
+            }
+            yield codec.encode(place(asker, who[0]));
+        }
+        case REQUEST_PARENT -> {
+            if (!status.bound() || mine == null) {
+                yield null;
+            }
+            if (asker == PeerRole.SENSOR && mine.isRoot()) {
+                yield codec.encode(Control.of(Control.Kind.REFUSED, 0, "the root cell takes no sensors"));
+            }
+            yield codec.encode(Control.records(Control.Kind.PARENT, 0,
+                    List.of(membership.record(mine, routing.table().parent()))));
+        }
+        default -> refuse(from, "a discovery request of kind " + c.kind());
+        };
+    }
+
+    private byte[] refuse(InetSocketAddress from, String what) {
+        metrics.malformed.increment();
+        malformed.log(Level.WARNING, () -> self + ": ignored " + what + " from " + from);
+        return null;
+    }
+
+    /** GetCell, with reservations so that peers asking at the same time do not overfill a cell. */
+    private Control place(PeerRole asker, String askerId) {
+        long now = time.nanoTime();
+        TreeView known = membership.known();
+        // a reservation ends when it expires, or when its peer is known in that cell: then it counts there
+        reservations.entrySet().removeIf(e -> e.getValue().expiresNanos() - now < 0 || joined(known, e.getKey(),
+                e.getValue().cell()));
+        reservations.remove(askerId); // asking again: its old place is free
+        List<CellId> reserved = new ArrayList<>();
+        for (Reservation r : reservations.values()) {
+            if (r.role() == asker) {
+                reserved.add(r.cell());
+            }
+        }
+        CellId placed = known.place(asker, s.shape(), TreeView.countByCell(reserved));
+        if (placed == null) {
+            full.log(Level.WARNING, () -> self + ": refused a " + asker + ": the tree is full");
+            return Control.of(Control.Kind.REFUSED, 0, "the tree has no room for another " + asker);
+        }
+        if (asker != PeerRole.CLIENT) {
+            long hold = TimeUnit.MILLISECONDS.toNanos(RESERVATION_MS + 5L * s.discoveryTimeoutMs() + s.bindTimeoutMs());
+            reservations.put(askerId.isEmpty() ? "?" + (++anonymous) : askerId, new Reservation(asker, placed, now + hold));
+        }
+        return Control.of(Control.Kind.CELL, 0, placed.toString());
+    }
+
+    private static boolean joined(TreeView known, String peer, CellId cell) {
+        PeerRecord r = known.get(peer);
+        return r != null && cell.equals(r.cell());
+    }
+
+    /**
+     * A joiner found nobody in a cell this root placed it under: the peers the root holds there may
+     * have crashed unseen (while they were rebinding, with no parent or cell-mate to notice). The
+     * root asks the cell itself, and forgets them when nobody answers, so that the next placement
+     * goes elsewhere.
+     */
+    private void checkSilentCell(String cellName) {
+        CellId silent;
+        try {
+            silent = CellId.of(cellName, s.shape().span());
+        } catch (IllegalArgumentException e) {
+            metrics.malformed.increment();
+            return;
+        }
+        List<PeerRecord> held = new ArrayList<>();
+        for (PeerRecord r : membership.known().all()) {
+            if (silent.equals(r.cell()) && r.role() != PeerRole.CLIENT) {
+                held.add(r);
+            }
+        }
+        if (held.stream().noneMatch(r -> r.role() == PeerRole.SUPER)) {
+            return;
+        }
+        join.requestParent(silent, parents -> {
+            if (parents.isEmpty()) {
+                LOG.log(Level.INFO, "{0}: nobody answers in cell {1}: forgetting {2}", self, silent, held);
+                membership.onLeave(held, true);
+            }
+        });
+    }
+}

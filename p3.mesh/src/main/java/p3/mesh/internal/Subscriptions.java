@@ -1,0 +1,136 @@
+package p3.mesh.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+
+import p3.mesh.CellId;
+import p3.mesh.PeerRole;
+import p3.mesh.Qos;
+import p3.transport.Frame;
+import p3.transport.TrafficClass;
+
+/**
+ * Subscriptions: a client asks sensors for classes of data with a QoS (report, section III-A: "a
+ * client asks a sensor for data"). The client learns the sensors from its root parent's tree and
+ * sends each a SUBSCRIBE through the mesh; a sensor streams what it was asked for to that client,
+ * and tells it how many frames it produced, so that the client can count losses.
+ *
+ * <p>Strand only, but for what arrives at a client, on the data path; the streams themselves tick
+ * on the pacing thread.
+ */
+final class Subscriptions {
+
+    private final String self;
+    private final Routing routing;
+    private final Custody custody;
+    private final Acknowledgements acks;
+    private final PeerMetrics metrics;
+    private final Streams streams;
+
+    Subscriptions(PeerContext c, Custody custody, Acknowledgements acks, ScheduledExecutorService pacing) {
+        this.self = c.self();
+        this.routing = c.routing();
+        this.metrics = c.metrics();
+        this.custody = custody;
+        this.acks = acks;
+        this.streams = new Streams(new Sources(), pacing);
+    }
+
+    Streams streams() {
+        return streams;
+    }
+
+    /**
+     * Data path, at a client: a frame of a stream arrived through {@code parent}; an FT one is
+     * acknowledged, even again (the first acknowledgement may have been lost).
+     *
+     * @return whether it is new and intact: a duplicate or a damaged frame is counted, not delivered
+     */
+    boolean received(Frame f, String parent) {
+        Streams.Arrival arrival = streams.received(f);
+        if (arrival != Streams.Arrival.DAMAGED && Custody.isFaultTolerant(f)) {
+            acks.arrived(f, parent);
+        }
+        return arrival == Streams.Arrival.NEW;
+    }
+
+    /** Client: every sensor of the mesh is asked for that class; the root parent tells which there are. */
+    void requestAll(TrafficClass cls, Qos qos) {
+        streams.ask(cls, qos);
+        routing.sendUp(Control.of(Control.Kind.TREE_QUERY, 0, ""));
+    }
+
+    /** Client: the tree as the root knows it; each sensor is asked for every class asked so far. */
+    void onTree(List<PeerRecord> records) {
+        for (PeerRecord r : records) {
+            if (r.role() != PeerRole.SENSOR || r.cell() == null) {
+                continue;
+            }
+            for (Map.Entry<TrafficClass, Qos> e : streams.asked().entrySet()) {
+                Qos q = e.getValue();
+                routing.sendControl(r.peer(), r.cell().toString(), Control.of(Control.Kind.SUBSCRIBE,
+                        q.deadline().toMillis(), e.getKey().id() + ":" + q.faultTolerant()));
+            }
+        }
+    }
+
+    /** A control message routed to this peer through the mesh: a client's SUBSCRIBE, or a sensor's counts. */
+    void onRouted(Frame f, Control c) {
+        switch (c.kind()) {
+        case SUBSCRIBE -> {
+            String[] words = c.text().split(":");
+            TrafficClass cls = words.length == 2 ? classNamed(words[0]) : null;
+            if (cls == null) {
+                metrics.malformed.increment();
+                return;
+            }
+            streams.subscribe(f.sourcePeer(), f.sourceCell(), cls, Boolean.parseBoolean(words[1]));
+        }
+        case SOURCE_STATS -> {
+            TrafficClass cls = classNamed(c.text());
+            if (cls != null) {
+                streams.sourceReport(f.sourcePeer(), cls, c.id());
+            } else {
+                metrics.malformed.increment();
+            }
+        }
+        default -> metrics.malformed.increment();
+        }
+    }
+
+    /** What a sensor's sources need of the mesh: its frames are held (sensor memory) and routed up. */
+    private final class Sources implements Streams.Mesh {
+        @Override
+        public String id() {
+            return self;
+        }
+
+        @Override
+        public String cell() {
+            CellId c = routing.table().cell();
+            return c == null ? "" : c.toString();
+        }
+
+        @Override
+        public boolean send(Frame frame) {
+            custody.sent(frame);
+            return routing.route(frame, "", false);
+        }
+
+        @Override
+        public void sendControl(String peer, String cell, Control c) {
+            routing.sendControl(peer, cell, c);
+        }
+    }
+
+    /** The traffic class of that name (audio, video, event), or null. */
+    static TrafficClass classNamed(String name) {
+        for (TrafficClass c : TrafficClass.values()) {
+            if (c != TrafficClass.MESH && c.id().equals(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,394 @@
+package p3.mesh.internal;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import p3.mesh.PeerRole;
+import p3.transport.CloseReason;
+import p3.transport.Link;
+import p3.transport.Links;
+import p3.transport.TrafficClass;
+
+/**
+ * The uplink: this peer's parent bindings (report, Listing 1's service.Start towards the parent's
+ * endpoints, one link per class; Listing 3's BindToParent). A binding opens its links, then says
+ * BIND with the subtree it brings; the parent answers BOUND or REFUSED. Pre-binding (from the
+ * authors' later Stheno) keeps links open to a backup parent, so that a fast rebind is one BIND.
+ *
+ * <p>Strand only; the links' handlers hand their events to the strand, and pass data frames on
+ * where they arrive.
+ */
+final class Uplink {
+
+    private static final System.Logger LOG = System.getLogger(Uplink.class.getName());
+
+    /** What the uplink tells the rest of the peer, on the strand. */
+    interface Events {
+        /** The current parent's MESH link closed without our asking. */
+        void parentLost(Binding lost, CloseReason reason, long detectedNanos, boolean stillBound);
+
+        /** A control message from a parent (TREE, JOINED, FT_USE). */
+        void fromParent(String parent, Control c);
+    }
+
+    private final String self;
+    private final MeshSettings s;
+    private final Links links;
+    private final Strand strand;
+    private final Scheduler time;
+    private final ControlCodec codec;
+    private final PeerStatus status;
+    private final Routing routing;
+    private final PeerMetrics metrics;
+    private final Membership membership;
+    private final Supplier<List<TrafficClass>> classes;
+    private final PeerContext context;
+    private Events events;
+
+    private List<Binding> bindings = List.of();
+    /** Open links to a backup parent, not bound: the fast rebind's head start. */
+    private volatile List<Binding> prebound = List.of();
+    /** What discovery told of the parent cell: the backups for a fast rebind. */
+    private List<PeerRecord> candidates = List.of();
+    private final Map<Long, Consumer<Control>> pendingBinds = new HashMap<>();
+    private long bindIds;
+
+    /** @param classes the classes a binding opens links for: mesh control, and every class with a service */
+    Uplink(PeerContext c, Links links, Membership membership, Supplier<List<TrafficClass>> classes) {
+        this.self = c.self();
+        this.s = c.settings();
+        this.strand = c.strand();
+        this.time = c.time();
+        this.codec = c.codec();
+        this.status = c.status();
+        this.routing = c.routing();
+        this.metrics = c.metrics();
+        this.links = links;
+        this.membership = membership;
+        this.classes = classes;
+        this.context = c;
+    }
+
+    void events(Events e) {
+        this.events = e;
+    }
+
+    /** Binds to one of the super-peers of the parent cell (a client to all of them); keeps them as backups. */
+    void bindTo(List<PeerRecord> parents, Consumer<Boolean> done) {
+        candidates = List.copyOf(parents);
+        dropPrebound();
+        bindToOneOf(ordered(parents), 0, new ArrayList<>(), done);
+    }
+
+    /** Tries the parents in order: the first that binds is kept; a client keeps every one that binds. */
+    private void bindToOneOf(List<PeerRecord> parents, int i, List<Binding> made, Consumer<Boolean> done) {
+        boolean client = s.role() == PeerRole.CLIENT;
+        if (i == parents.size() || (!client && !made.isEmpty())) {
+            if (!made.isEmpty()) {
+                setBindings(made);
+            }
+            done.accept(!made.isEmpty());
+            return;
+        }
+        open(parents.get(i), b -> {
+            if (b == null) {
+                bindToOneOf(parents, i + 1, made, done);
+                return;
+            }
+            bind(b, ok -> {
+                if (ok) {
+                    made.add(b);
+                }
+                bindToOneOf(parents, i + 1, made, done);
+            });
+        });
+    }
+
+    /** The chosen parent first (spread by PeerId, so that children share the cell's load), then the backups. */
+    private List<PeerRecord> ordered(List<PeerRecord> parents) {
+        List<PeerRecord> sorted = new ArrayList<>(parents);
+        sorted.sort(Comparator.comparing(PeerRecord::peer));
+        if (s.role() == PeerRole.CLIENT || sorted.isEmpty()) {
+            return sorted;
+        }
+        int first = Math.floorMod(self.hashCode(), sorted.size());
+        List<PeerRecord> out = new ArrayList<>(sorted.subList(first, sorted.size()));
+        out.addAll(sorted.subList(0, first));
+        return out;
+    }
+
+    /** Opens a binding's links, one per class, without binding yet; {@code done} gets null when they cannot all open in time. */
+    private void open(PeerRecord parent, Consumer<Binding> done) {
+        Binding b = new Binding(parent);
+        ParentSide handler = new ParentSide(b, this, context);
+        List<TrafficClass> wanted = classes.get();
+        AtomicInteger waiting = new AtomicInteger(wanted.size());
+        boolean[] over = new boolean[1]; // strand only
+        Scheduler.Timer timeout = time.after(s.bindTimeoutMs(), TimeUnit.MILLISECONDS, () -> {
+            if (!over[0]) {
+                over[0] = true;
+                LOG.log(Level.INFO, "{0}: cannot open links to {1} within {2} ms", self, parent.peer(), s.bindTimeoutMs());
+                b.close(false);
+                done.accept(null);
+            }
+        });
+        for (TrafficClass cls : wanted) {
+            links.connect(parent.links(), self, cls, handler).whenComplete((l, e) -> {
+                if (!strand.offer(() -> {
+                    if (over[0]) {
+                        if (l != null) {
+                            l.abort();
+                        }
+                        return;
+                    }
+                    if (l == null) {
+                        over[0] = true;
+                        timeout.cancel();
+                        LOG.log(Level.INFO, "{0}: cannot open links to {1}: {2}", self, parent.peer(), e.getMessage());
+                        b.close(false);
+                        done.accept(null);
+                        return;
+                    }
+                    b.links.set(l);
+                    if (waiting.decrementAndGet() == 0) {
+                        over[0] = true;
+                        timeout.cancel();
+                        done.accept(b);
+                    }
+                }) && l != null) {
+                    l.abort(); // the peer is gone
+                }
+            });
+        }
+    }
+
+    /** BIND over open links: the parent takes this peer and its subtree as its child. */
+    private void bind(Binding b, Consumer<Boolean> done) {
+        long id = ++bindIds;
+        List<PeerRecord> subtree = membership.binding(routing.table().cell(), b.peer());
+        Scheduler.Timer timeout = time.after(s.bindTimeoutMs(), TimeUnit.MILLISECONDS, () -> {
+            if (pendingBinds.remove(id) != null) {
+                LOG.log(Level.INFO, "{0}: no answer from {1} to its BIND within {2} ms", self, b.peer(),
+                        s.bindTimeoutMs());
+                b.close(false);
+                done.accept(false);
+            }
+        });
+        pendingBinds.put(id, answer -> {
+            timeout.cancel();
+            if (answer.kind() == Control.Kind.BOUND) {
+                done.accept(true);
+            } else {
+                LOG.log(Level.INFO, "{0}: {1} refused to be its parent: {2}", self, b.peer(), answer.text());
+                b.close(true);
+                done.accept(false);
+            }
+        });
+        if (!routing.send(b.links.mesh(), Control.records(Control.Kind.BIND, id, subtree))) {
+            pendingBinds.remove(id);
+            timeout.cancel();
+            b.close(false);
+            done.accept(false);
+        }
+    }
+
+    private void setBindings(List<Binding> next) {
+        bindings = List.copyOf(next);
+        routing.update(t -> t.withUplinks(bindings));
+    }
+
+    /** Pre-binding: links to one backup parent, opened while bound. A second failure before it is re-made is a slow path. */
+    void prebind() {
+        if (!s.prebind() || s.role() == PeerRole.CLIENT || !status.bound() || !prebound.isEmpty()) {
+            return;
+        }
+        List<String> bound = parents();
+        for (PeerRecord backup : ordered(candidates)) {
+            if (!bound.contains(backup.peer())) {
+                open(backup, b -> {
+                    if (b != null && prebound.isEmpty() && status.bound() && !bound(b.peer())) {
+                        prebound = List.of(b);
+                    } else if (b != null) {
+                        b.close(true);
+                    }
+                });
+                return;
+            }
+        }
+    }
+
+    private void dropPrebound() {
+        for (Binding b : prebound) {
+            b.close(true);
+        }
+        prebound = List.of();
+    }
+
+    /** Fast rebind: the pre-bound backup if it is up (one BIND), else the backups that discovery gave. */
+    void rebindFast(String failed, Consumer<Boolean> done) {
+        List<Binding> ready = prebound;
+        prebound = List.of();
+        for (Binding b : ready) {
+            if (!b.peer().equals(failed) && b.links.meshOpen()) {
+                bind(b, ok -> {
+                    if (ok) {
+                        setBindings(List.of(b));
+                        done.accept(true);
+                    } else {
+                        fastFromCandidates(failed, done);
+                    }
+                });
+                return;
+            }
+            b.close(false);
+        }
+        fastFromCandidates(failed, done);
+    }
+
+    private void fastFromCandidates(String failed, Consumer<Boolean> done) {
+        List<PeerRecord> backups = new ArrayList<>(candidates);
+        backups.removeIf(r -> r.peer().equals(failed));
+        bindToOneOf(ordered(backups), 0, new ArrayList<>(), done);
+    }
+
+    /** A binding's MESH link closed: if it is a current one, the parent is lost. */
+    private void lost(Binding b, CloseReason reason) {
+        if (!bindings.contains(b) || status.finished()) {
+            return;
+        }
+        long detected = time.nanoTime();
+        b.close(false);
+        List<Binding> rest = new ArrayList<>(bindings);
+        rest.remove(b);
+        setBindings(rest);
+        events.parentLost(b, reason, detected, !rest.isEmpty());
+    }
+
+    /** Housekeeping: a parent whose MESH link is gone without a word reaching the strand is lost too. */
+    void check() {
+        for (Binding b : bindings) {
+            if (!b.links.meshOpen()) {
+                lost(b, CloseReason.RESET);
+                return; // the bindings changed
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Traffic classes as their services come and go
+
+    /** Opens a class's link to each parent and backup, unless it has one. */
+    void connectClass(TrafficClass cls) {
+        List<Binding> all = new ArrayList<>(bindings);
+        all.addAll(prebound);
+        for (Binding b : all) {
+            reconnect(b, cls);
+        }
+    }
+
+    private void reconnect(Binding b, TrafficClass cls) {
+        if (b.links.get(cls) != null || b.closedByUs) {
+            return;
+        }
+        links.connect(b.parent.links(), self, cls, new ParentSide(b, this, context)).whenComplete((l, e) -> {
+            if (l != null && !strand.offer(() -> {
+                if (b.closedByUs || !classes.get().contains(cls)) {
+                    l.close();
+                } else {
+                    b.links.set(l);
+                }
+            })) {
+                l.abort();
+            }
+        });
+    }
+
+    /** Closes a class's links to the parents and backups (its service went away). */
+    void dropClass(TrafficClass cls) {
+        List<Binding> all = new ArrayList<>(bindings);
+        all.addAll(prebound);
+        for (Binding b : all) {
+            Link l = b.links.remove(cls);
+            if (l != null) {
+                l.close();
+            }
+        }
+    }
+
+    /** Leaving (gracefully) or crashing (abruptly): every binding and backup goes. Any thread, once the strand is done. */
+    void closeAll(boolean gracefully) {
+        for (Binding b : routing.table().uplinks()) {
+            b.close(gracefully);
+        }
+        for (Binding b : prebound) {
+            b.close(gracefully);
+        }
+    }
+
+    List<String> parents() {
+        List<String> out = new ArrayList<>();
+        for (Binding b : routing.table().uplinks()) {
+            out.add(b.peer());
+        }
+        return out;
+    }
+
+    private boolean bound(String peer) {
+        return parents().contains(peer);
+    }
+
+    void describe(List<String> out) {
+        for (Binding b : routing.table().uplinks()) {
+            b.links.describe("up  ", b.peer(), out);
+        }
+        for (Binding b : prebound) {
+            b.links.describe("pre ", b.peer(), out);
+        }
+    }
+
+    /** Strand: a control message from a parent. */
+    void fromParent(Link link, Control c) {
+        switch (c.kind()) {
+        case BOUND, REFUSED -> {
+            Consumer<Control> waiting = pendingBinds.remove(c.id());
+            if (waiting != null) {
+                waiting.accept(c);
+            }
+        }
+        case TREE, JOINED, FT_USE -> events.fromParent(link.remotePeer(), c);
+        default -> metrics.malformed.increment();
+        }
+    }
+
+    /** Strand: a link of a binding closed. */
+    void closed(Binding binding, Link link, CloseReason reason) {
+        if (binding.closedByUs || !binding.links.clear(link)) {
+            return;
+        }
+        if (link.trafficClass() != TrafficClass.MESH) {
+            // one class's link reset (an idle timeout under load, say) while the parent is still
+            // there: open it again, or the class would stop flowing until the next rebind
+            boolean ours = reason == CloseReason.CLOSED || reason == CloseReason.ABORTED
+                    || reason == CloseReason.SHUTDOWN;
+            if (!ours && binding.links.meshOpen() && classes.get().contains(link.trafficClass())) {
+                reconnect(binding, link.trafficClass());
+            }
+            return;
+        }
+        if (prebound.contains(binding)) {
+            prebound = List.of();
+            binding.close(false); // the backup went away: prebind another
+            prebind();
+            return;
+        }
+        lost(binding, reason);
+    }
+}
