@@ -22,9 +22,9 @@ import p3.mesh.PeerState;
 import p3.mesh.Qos;
 import p3.mesh.internal.InProcessMesh;
 import p3.mesh.internal.Peer;
-import p3.transport.internal.GroupSettings;
+import p3.transport.GroupSettings;
 import p3.transport.internal.JGroupsCellGroups;
-import p3.transport.internal.LinkSettings;
+import p3.transport.LinkSettings;
 import p3.transport.internal.NettyLinks;
 import p3.transport.internal.UdpDiscovery;
 

@@ -10,7 +10,7 @@ import p3.transport.Link;
 import p3.transport.LinkHandler;
 import p3.transport.LinkServer;
 import p3.transport.TrafficClass;
-import p3.transport.internal.LinkSettings;
+import p3.transport.LinkSettings;
 import p3.transport.internal.NettyLinks;
 
 /**

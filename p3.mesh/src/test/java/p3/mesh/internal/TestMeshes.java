@@ -3,9 +3,9 @@ package p3.mesh.internal;
 import java.net.InetAddress;
 import java.util.List;
 
-import p3.transport.internal.GroupSettings;
+import p3.transport.GroupSettings;
 import p3.transport.internal.JGroupsCellGroups;
-import p3.transport.internal.LinkSettings;
+import p3.transport.LinkSettings;
 import p3.transport.internal.NettyLinks;
 import p3.transport.internal.UdpDiscovery;
 

@@ -34,6 +34,7 @@ import org.osgi.service.metatype.annotations.Option;
 import p3.transport.CellGroup;
 import p3.transport.CellGroupListener;
 import p3.transport.CellGroups;
+import p3.transport.GroupSettings;
 import p3.transport.GroupSpec;
 import p3.transport.TransportException;
 
@@ -87,8 +88,8 @@ public final class JGroupsCellGroups implements CellGroups {
 
     @Activate
     public JGroupsCellGroups(Config c) {
-        this(new GroupSettings(GroupSettings.Stack.parse(c.stack()), GroupSettings.address("bindAddress", c.bindAddress()),
-                c.ipTtl(), c.tcpBindPort(), c.tcpPortRange(), GroupSettings.hosts("tcpInitialHosts", c.tcpInitialHosts()),
+        this(new GroupSettings(GroupSettings.Stack.parse(c.stack()), ConfigValues.address("bindAddress", c.bindAddress()),
+                c.ipTtl(), c.tcpBindPort(), c.tcpPortRange(), ConfigValues.hosts("tcpInitialHosts", c.tcpInitialHosts()),
                 c.heartbeatMs(), c.failureTimeoutMs(), c.verifySuspectMs(), c.joinTimeoutMs()));
     }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import p3.transport.CellGroup;
 import p3.transport.CellGroupListener;
 import p3.transport.CellView;
+import p3.transport.GroupSettings;
 import p3.transport.GroupSpec;
 import p3.transport.TransportException;
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import p3.transport.DiscoveryEndpoint;
 import p3.transport.DiscoveryReply;
+import p3.transport.DiscoverySettings;
 import p3.transport.DiscoverySpec;
 import p3.transport.DiscoveryTimeoutException;
 import p3.transport.Rejection;
@@ -27,7 +28,7 @@ import p3.transport.TransportException;
 /** Discovery requests and replies over real UDP on loopback, by multicast and by seeds. */
 class DiscoveryTest {
 
-    private final UdpDiscovery discovery = new UdpDiscovery(InetAddress.getLoopbackAddress(), 1);
+    private final UdpDiscovery discovery = new UdpDiscovery(DiscoverySettings.defaults());
     private final List<DiscoveryEndpoint> endpoints = new ArrayList<>();
     private final InetSocketAddress base = new InetSocketAddress("228.1.2.3", FreePorts.udp(7));
 
