@@ -1,7 +1,6 @@
 package p3.bench.mesh;
 
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,11 +21,7 @@ import p3.mesh.PeerState;
 import p3.mesh.Qos;
 import p3.mesh.internal.InProcessMesh;
 import p3.mesh.internal.Peer;
-import p3.transport.GroupSettings;
-import p3.transport.internal.JGroupsCellGroups;
-import p3.transport.LinkSettings;
-import p3.transport.internal.NettyLinks;
-import p3.transport.internal.UdpDiscovery;
+import p3.transport.StandaloneTransport;
 
 /**
  * The whole mesh in this JVM over real loopback sockets, multicast and JGroups, with the
@@ -43,14 +38,9 @@ final class InprocSystem implements MeshSystem {
     private final long cpuAtStart = processCpuNanos();
 
     InprocSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory) {
-        NettyLinks links = new NettyLinks(LinkSettings.defaults());
-        JGroupsCellGroups groups = new JGroupsCellGroups(GroupSettings.defaults());
-        UdpDiscovery discovery = new UdpDiscovery(InetAddress.getLoopbackAddress(), 1);
+        StandaloneTransport transport = StandaloneTransport.open();
         this.mesh = new InProcessMesh(shape.span(), shape.depth(), shape.superPeersPerCell(), shape.sensorsPerCell(),
-                links, groups, discovery, () -> {
-                    discovery.close();
-                    links.close();
-                });
+                transport.links(), transport.groups(), transport.discovery(), transport);
         mesh.faultTolerance(strategy, sensorMemory);
         for (BenchSettings.Traffic t : settings.traffic()) {
             mesh.addService(InProcessMesh.service(t.name(), t.rate(), t.bytes(), t.random()));

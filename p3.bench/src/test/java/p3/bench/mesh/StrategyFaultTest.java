@@ -2,7 +2,6 @@ package p3.bench.mesh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,12 +21,11 @@ import p3.mesh.PeerState;
 import p3.mesh.Qos;
 import p3.mesh.internal.InProcessMesh;
 import p3.mesh.internal.Peer;
-import p3.transport.TrafficClass;
+import p3.transport.DiscoverySettings;
 import p3.transport.GroupSettings;
-import p3.transport.internal.JGroupsCellGroups;
 import p3.transport.LinkSettings;
-import p3.transport.internal.NettyLinks;
-import p3.transport.internal.UdpDiscovery;
+import p3.transport.StandaloneTransport;
+import p3.transport.TrafficClass;
 
 /**
  * Each strategy on the report's mesh with every class fault-tolerant: one super-peer crashes at
@@ -123,13 +121,9 @@ class StrategyFaultTest {
     }
 
     static InProcessMesh reportMesh() {
-        NettyLinks links = new NettyLinks(LinkSettings.defaults());
-        JGroupsCellGroups groups = new JGroupsCellGroups(GroupSettings.defaults().withFailureDetection(100, 600, 100));
-        UdpDiscovery discovery = new UdpDiscovery(InetAddress.getLoopbackAddress(), 1);
-        return new InProcessMesh(2, 2, List.of(2), 2, links, groups, discovery, () -> {
-            discovery.close();
-            links.close();
-        });
+        StandaloneTransport t = StandaloneTransport.open(LinkSettings.defaults(),
+                GroupSettings.defaults().withFailureDetection(100, 600, 100), DiscoverySettings.defaults());
+        return new InProcessMesh(2, 2, List.of(2), 2, t.links(), t.groups(), t.discovery(), t);
     }
 
     private static void awaitAllBound(InProcessMesh mesh) {

@@ -1,13 +1,11 @@
 package p3.mesh.internal;
 
-import java.net.InetAddress;
 import java.util.List;
 
+import p3.transport.DiscoverySettings;
 import p3.transport.GroupSettings;
-import p3.transport.internal.JGroupsCellGroups;
 import p3.transport.LinkSettings;
-import p3.transport.internal.NettyLinks;
-import p3.transport.internal.UdpDiscovery;
+import p3.transport.StandaloneTransport;
 
 /** In-process meshes over the transport bundle's own implementations, with quick failure detection. */
 final class TestMeshes {
@@ -20,12 +18,8 @@ final class TestMeshes {
     }
 
     static InProcessMesh of(TreeShape shape) {
-        NettyLinks links = new NettyLinks(LinkSettings.defaults());
-        JGroupsCellGroups groups = new JGroupsCellGroups(GroupSettings.defaults().withFailureDetection(100, 600, 100));
-        UdpDiscovery discovery = new UdpDiscovery(InetAddress.getLoopbackAddress(), 1);
-        return new InProcessMesh(shape, links, groups, discovery, () -> {
-            discovery.close();
-            links.close();
-        });
+        StandaloneTransport t = StandaloneTransport.open(LinkSettings.defaults(),
+                GroupSettings.defaults().withFailureDetection(100, 600, 100), DiscoverySettings.defaults());
+        return new InProcessMesh(shape, t.links(), t.groups(), t.discovery(), t);
     }
 }
