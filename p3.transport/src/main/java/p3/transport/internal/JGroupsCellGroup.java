@@ -81,6 +81,10 @@ final class JGroupsCellGroup implements CellGroup, Receiver {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    /**
+     * Offers that never reached the group: refused at once (full, not a member, left or crashed),
+     * failed when handed over, or accepted and then dropped by a crash.
+     */
     private final LongAdder refused = new LongAdder();
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
 
