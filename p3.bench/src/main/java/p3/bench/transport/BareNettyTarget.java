@@ -25,7 +25,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ImmediateEventExecutor;
-import p3.transport.internal.LinkSettings;
+import p3.transport.LinkSettings;
 
 /**
  * The baseline: the least Netty needs to carry the same frames. A client and a server on one group

@@ -4,18 +4,21 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
+import p3.transport.DiscoverySettings;
 import p3.transport.Frame;
 import p3.transport.FrameType;
+import p3.transport.GroupSettings;
 import p3.transport.Link;
 import p3.transport.LinkHandler;
 import p3.transport.LinkServer;
+import p3.transport.LinkSettings;
+import p3.transport.Links;
+import p3.transport.StandaloneTransport;
 import p3.transport.TrafficClass;
-import p3.transport.internal.LinkSettings;
-import p3.transport.internal.NettyLinks;
 
 /**
  * A P3 link: a sender peer connects one {@link TrafficClass#EVENT} link to a receiver peer's
- * {@link LinkServer}, both on one {@link NettyLinks} with the default settings, as two peers of one
+ * {@link LinkServer}, both on one {@link Links} with the default settings, as two peers of one
  * runtime would.
  */
 final class P3LinkTarget implements BenchTarget {
@@ -23,23 +26,26 @@ final class P3LinkTarget implements BenchTarget {
     static final String SENDER = "bench-sender";
     static final String RECEIVER = "bench-receiver";
     static final String CELL = "0.1";
-    /** Netty names the event loop threads of {@link NettyLinks} after this. */
+    /** Netty names the event loop threads of the transport's {@link Links} after this. */
     static final String LOOP_PREFIX = "p3-link";
     /** Length field, magic, version, type, class, flags, sequence, sendNanos, four id lengths. */
     private static final int FIXED_HEADER = 4 + 2 + 1 + 1 + 1 + 1 + 8 + 8 + 4;
 
-    private final NettyLinks links;
+    private final StandaloneTransport transport;
+    private final Links links;
     private final int payloadBytes;
     private LinkServer server;
     private Link link;
 
-    private P3LinkTarget(NettyLinks links, int payloadBytes) {
-        this.links = links;
+    private P3LinkTarget(StandaloneTransport transport, int payloadBytes) {
+        this.transport = transport;
+        this.links = transport.links();
         this.payloadBytes = payloadBytes;
     }
 
     static BenchTarget open(int ioThreads, int payloadBytes, Arrivals arrivals) throws Exception {
-        P3LinkTarget t = new P3LinkTarget(new NettyLinks(settings(ioThreads)), payloadBytes);
+        P3LinkTarget t = new P3LinkTarget(StandaloneTransport.open(settings(ioThreads), GroupSettings.defaults(),
+                DiscoverySettings.defaults()), payloadBytes);
         try {
             LinkHandler receiver = (link, frame) -> arrivals.arrived(frame.sequence(), frame.sendNanos(),
                     System.nanoTime());
@@ -104,7 +110,7 @@ final class P3LinkTarget implements BenchTarget {
                 link.close();
             }
         } finally {
-            links.close();
+            transport.close();
         }
     }
 }

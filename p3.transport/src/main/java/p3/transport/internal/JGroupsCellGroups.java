@@ -1,7 +1,22 @@
 package p3.transport.internal;
 
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jgroups.JChannel;
 import org.jgroups.protocols.BARRIER;
@@ -26,6 +41,7 @@ import org.jgroups.stack.Protocol;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -34,12 +50,16 @@ import org.osgi.service.metatype.annotations.Option;
 import p3.transport.CellGroup;
 import p3.transport.CellGroupListener;
 import p3.transport.CellGroups;
+import p3.transport.GroupSettings;
 import p3.transport.GroupSpec;
 import p3.transport.TransportException;
 
 /**
  * Cell groups on JGroups, with the protocol stack built in code from the configuration, so that no
  * XML has to be found across bundle class loaders.
+ * <p>
+ * Two pools serve every group of the runtime: joins (and leaves, which wait for the group's leave
+ * protocol) run on an elastic pool, offers are handed to the groups by a small sender pool.
  */
 @Component(service = CellGroups.class, immediate = true, configurationPid = JGroupsCellGroups.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -83,27 +103,134 @@ public final class JGroupsCellGroups implements CellGroups {
         int joinTimeoutMs() default 500;
     }
 
+    private static final System.Logger LOG = System.getLogger(JGroupsCellGroups.class.getName());
+
+    /** How long an idle pool thread stays: a burst of rejoins reuses threads, a quiet runtime holds none. */
+    private static final long IDLE_SECONDS = 10;
+    /** Sender threads: a send waits only for flow-control credits, so a few keep every group moving. */
+    private static final int SENDERS = 2;
+    /** How long close() lets the groups leave, then the pools stop, each within this bound. */
+    private static final long CLOSE_WAIT_MS = 3000;
+
     private final GroupSettings settings;
+    /**
+     * Joins and leaves. Elastic (a thread per join under way, none when idle): a join blocks for up
+     * to the join timeout when it founds the group, and after a crash many peers rejoin at once; on
+     * a bounded pool they would queue behind each other and a cell would take rounds of join
+     * timeouts to form again.
+     */
+    private final ThreadPoolExecutor joinPool;
+    /**
+     * Drains the groups' offer queues, one group at a time per thread and a batch per turn, so that
+     * the offering thread (a peer's serial executor) never waits for flow-control credits. Shared,
+     * not a thread per group: a runtime hosts many peers and each is in a group or two. Two threads
+     * on this two-core machine: one group stalled for credits does not stop the others, and more
+     * threads would mostly contend for the same cores.
+     */
+    private final ThreadPoolExecutor sendPool;
+    private final Set<JGroupsCellGroup> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     @Activate
     public JGroupsCellGroups(Config c) {
-        this(new GroupSettings(GroupSettings.Stack.parse(c.stack()), GroupSettings.address("bindAddress", c.bindAddress()),
-                c.ipTtl(), c.tcpBindPort(), c.tcpPortRange(), GroupSettings.hosts("tcpInitialHosts", c.tcpInitialHosts()),
+        this(new GroupSettings(GroupSettings.Stack.parse(c.stack()), ConfigValues.address("bindAddress", c.bindAddress()),
+                c.ipTtl(), c.tcpBindPort(), c.tcpPortRange(), ConfigValues.hosts("tcpInitialHosts", c.tcpInitialHosts()),
                 c.heartbeatMs(), c.failureTimeoutMs(), c.verifySuspectMs(), c.joinTimeoutMs()));
     }
 
     public JGroupsCellGroups(GroupSettings settings) {
         this.settings = settings;
+        this.joinPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_SECONDS, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), new Named("p3-group-join-"));
+        this.sendPool = new ThreadPoolExecutor(SENDERS, SENDERS, IDLE_SECONDS, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new Named("p3-group-send-"));
+        sendPool.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Leaves the groups still joined (each with a goodbye, all at once, within a bound; those that
+     * did not make it crash), then stops the pools.
+     */
+    @Deactivate
+    public void close() {
+        closed = true;
+        List<CompletableFuture<Void>> leaving = new ArrayList<>();
+        for (JGroupsCellGroup g : live) {
+            leaving.add(g.leaveAsync().toCompletableFuture());
+        }
+        try {
+            CompletableFuture.allOf(leaving.toArray(CompletableFuture[]::new)).get(CLOSE_WAIT_MS,
+                    TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.log(Level.WARNING, "cell groups: {0} groups did not leave within {1} ms, they crash", live.size(),
+                    CLOSE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (JGroupsCellGroup g : live) {
+            g.crash();
+        }
+        stop(sendPool);
+        stop(joinPool);
+    }
+
+    private static void stop(ThreadPoolExecutor pool) {
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
     public String stack() {
-        return settings.stack().name().toLowerCase(java.util.Locale.ROOT);
+        return settings.stack().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Joins on the calling thread, as before 1.1: the caller chose to wait. */
+    @Override
+    public CellGroup join(GroupSpec spec, CellGroupListener listener) throws TransportException {
+        return connect(spec, listener);
     }
 
     @Override
-    public CellGroup join(GroupSpec spec, CellGroupListener listener) throws TransportException {
-        JGroupsCellGroup group = new JGroupsCellGroup(listener);
+    public CompletionStage<CellGroup> joinAsync(GroupSpec spec, CellGroupListener listener) {
+        CompletableFuture<CellGroup> result = new CompletableFuture<>();
+        try {
+            joinPool.execute(() -> {
+                try {
+                    JGroupsCellGroup g = connect(spec, listener);
+                    if (!result.complete(g)) {
+                        g.leaveAsync(); // the caller cancelled meanwhile: nobody will use the group
+                    }
+                } catch (TransportException e) {
+                    result.completeExceptionally(e);
+                } catch (RuntimeException | Error e) {
+                    result.completeExceptionally(new TransportException(spec.member() + ": cannot join cell group "
+                            + spec.cluster() + ": " + e, e));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(closed(spec, e));
+        }
+        return result;
+    }
+
+    private TransportException closed(GroupSpec spec, Exception cause) {
+        return new TransportException(spec.member() + ": cannot join cell group " + spec.cluster()
+                + ": the cell groups are closed", cause);
+    }
+
+    /** Connects a channel: blocks until this member is in a view (the join timeout when it founds the group). */
+    private JGroupsCellGroup connect(GroupSpec spec, CellGroupListener listener) throws TransportException {
+        if (closed) {
+            throw closed(spec, null);
+        }
+        JGroupsCellGroup group = new JGroupsCellGroup(listener, sendPool, joinPool, live::remove);
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         // JGroups finds its own resources (magic map, protocol ids) through the context loader first
@@ -115,7 +242,6 @@ public final class JGroupsCellGroups implements CellGroups {
             channel.setDiscardOwnMessages(true);
             group.attach(channel);
             channel.connect(spec.cluster());
-            return group;
         } catch (Exception e) {
             if (channel != null) {
                 channel.close();
@@ -125,6 +251,13 @@ public final class JGroupsCellGroups implements CellGroups {
         } finally {
             thread.setContextClassLoader(previous);
         }
+        live.add(group);
+        if (closed) {
+            // close() ran while this one connected, and did not see it
+            group.closeNow();
+            throw closed(spec, null);
+        }
+        return group;
     }
 
     private List<Protocol> protocols(GroupSpec spec, JGroupsCellGroup group) throws Exception {
@@ -167,5 +300,22 @@ public final class JGroupsCellGroups implements CellGroups {
         stack.add(new MFC());
         stack.add(new FRAG2());
         return stack;
+    }
+
+    /** Daemon threads named prefix + a number, as the thread dumps and tests look for them. */
+    private static final class Named implements ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger next = new AtomicInteger(1);
+
+        Named(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, prefix + next.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        }
     }
 }

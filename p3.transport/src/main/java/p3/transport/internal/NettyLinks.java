@@ -31,13 +31,14 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import p3.transport.Link;
 import p3.transport.LinkHandler;
 import p3.transport.LinkServer;
+import p3.transport.LinkSettings;
 import p3.transport.Links;
 import p3.transport.TrafficClass;
 import p3.transport.TransportException;
 import p3.transport.TransportStats;
-import p3.transport.Link;
 
 /** Links over Netty TCP, on one set of event loops shared by every link of the runtime. */
 @Component(service = Links.class, immediate = true, configurationPid = NettyLinks.PID,

@@ -19,6 +19,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import p3.transport.Discovery;
 import p3.transport.DiscoveryEndpoint;
+import p3.transport.DiscoverySettings;
 import p3.transport.DiscoverySpec;
 import p3.transport.TransportException;
 import p3.transport.TransportStats;
@@ -48,15 +49,12 @@ public final class UdpDiscovery implements Discovery {
 
     @Activate
     public UdpDiscovery(Config c) {
-        this(GroupSettings.address("bindAddress", c.bindAddress()), c.ipTtl());
+        this(new DiscoverySettings(ConfigValues.address("bindAddress", c.bindAddress()), c.ipTtl()));
     }
 
-    public UdpDiscovery(InetAddress bindAddress, int ipTtl) {
-        if (ipTtl < 0 || ipTtl > 255) {
-            throw new IllegalArgumentException("ipTtl must be within 0..255: " + ipTtl);
-        }
-        this.bindAddress = bindAddress;
-        this.ipTtl = ipTtl;
+    public UdpDiscovery(DiscoverySettings settings) {
+        this.bindAddress = settings.bindAddress();
+        this.ipTtl = settings.ipTtl();
         try {
             this.multicastInterface = NetworkInterface.getByInetAddress(bindAddress);
         } catch (SocketException e) {

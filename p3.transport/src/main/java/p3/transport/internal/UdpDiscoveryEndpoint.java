@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -28,9 +29,12 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.EventExecutor;
 import p3.transport.DiscoveryEndpoint;
 import p3.transport.DiscoveryHandler;
 import p3.transport.DiscoveryReply;
+import p3.transport.DiscoveryResponder;
 import p3.transport.DiscoverySpec;
 import p3.transport.DiscoveryTimeoutException;
 import p3.transport.Rejection;
@@ -40,21 +44,25 @@ import p3.transport.TreeAddress;
 /**
  * A peer's discovery sockets: one unicast socket that sends requests and replies and receives
  * replies and seed requests, and one multicast socket per served cell, bound to the cell's
- * tree_pos_address. All handlers run on the discovery event loop.
+ * tree_pos_address. All handlers run on the discovery event loop; a responder's stage may complete
+ * on any thread, and its reply leaves from there (a datagram write is safe from any thread).
  */
 final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
 
     private static final System.Logger LOG = System.getLogger(UdpDiscoveryEndpoint.class.getName());
     private static final AtomicLong IDS = new AtomicLong(System.nanoTime());
+    /** The serving a cell socket was opened for: its requests go to that one, not to a later one. */
+    private static final AttributeKey<Served> SERVED = AttributeKey.valueOf("p3.discovery.served");
 
     private final DiscoverySpec spec;
     private final EventLoopGroup loop;
     private final NetworkInterface multicastInterface;
     private final Counters counters;
-    private final Map<String, DiscoveryHandler> served = new ConcurrentHashMap<>();
+    private final Map<String, Served> served = new ConcurrentHashMap<>();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final List<Channel> cellSockets = new ArrayList<>();
     private Channel unicast;
+    private volatile boolean closed;
 
     private UdpDiscoveryEndpoint(DiscoverySpec spec, EventLoopGroup loop, NetworkInterface multicastInterface,
             Counters counters) {
@@ -91,46 +99,83 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
         return (InetSocketAddress) unicast.localAddress();
     }
 
+    /**
+     * The 1.0 form: waits for the cell's socket, as it always did; the handler's reply leaves at once.
+     * Not on the discovery event loop, which would wait for itself.
+     */
     @Override
     public AutoCloseable serve(String cellId, DiscoveryHandler handler) throws TransportException {
-        TreeAddress.checkCell(cellId, spec.span());
-        if (served.putIfAbsent(cellId, handler) != null) {
-            throw new TransportException("discovery: cell " + cellId + " is already served by this endpoint");
-        }
-        Channel socket = null;
-        if (spec.multicast()) {
-            InetSocketAddress group = TreeAddress.of(spec.base(), cellId, spec.span());
-            ChannelFuture bound = datagramBootstrap(this, loop)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .bind(group).awaitUninterruptibly();
-            if (!bound.isSuccess()) {
-                served.remove(cellId);
-                throw new TransportException("discovery: cannot bind " + group + " for cell " + cellId + ": "
-                        + bound.cause(), bound.cause());
-            }
-            ChannelFuture joined = ((DatagramChannel) bound.channel()).joinGroup(group, multicastInterface)
-                    .awaitUninterruptibly();
-            if (!joined.isSuccess()) {
-                bound.channel().close();
-                served.remove(cellId);
-                throw new TransportException("discovery: cannot join " + group + " on " + multicastInterface.getName()
-                        + " for cell " + cellId + ": " + joined.cause(), joined.cause());
-            }
-            socket = bound.channel();
-            synchronized (cellSockets) {
-                cellSockets.add(socket);
+        for (EventExecutor e : loop) {
+            if (e.inEventLoop()) {
+                throw new IllegalStateException("discovery: serve waits for a socket, not on the discovery loop: "
+                        + "use serveAsync");
             }
         }
-        Channel cellSocket = socket;
-        return () -> {
-            served.remove(cellId, handler);
-            if (cellSocket != null) {
-                synchronized (cellSockets) {
-                    cellSockets.remove(cellSocket);
-                }
-                cellSocket.close().awaitUninterruptibly();
-            }
+        DiscoveryResponder responder = (cell, payload, from) -> {
+            byte[] reply = handler.onRequest(cell, payload, from);
+            return reply == null ? null : CompletableFuture.completedFuture(reply);
         };
+        try {
+            return serveAsync(cellId, responder).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof TransportException t) {
+                throw t;
+            }
+            throw new TransportException("discovery: cannot serve cell " + cellId + ": " + e.getCause(), e.getCause());
+        }
+    }
+
+    @Override
+    public CompletionStage<AutoCloseable> serveAsync(String cellId, DiscoveryResponder responder) {
+        TreeAddress.checkCell(cellId, spec.span());
+        CompletableFuture<AutoCloseable> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new TransportException("discovery: cannot serve cell " + cellId
+                    + ": the endpoint is closed"));
+            return result;
+        }
+        Served s = new Served(cellId, responder);
+        if (served.putIfAbsent(cellId, s) != null) {
+            result.completeExceptionally(
+                    new TransportException("discovery: cell " + cellId + " is already served by this endpoint"));
+            return result;
+        }
+        // seeds are answered from now on; the cell's multicast socket follows
+        if (!spec.multicast()) {
+            result.complete(s);
+            return result;
+        }
+        InetSocketAddress group = TreeAddress.of(spec.base(), cellId, spec.span());
+        ChannelFuture bound = datagramBootstrap(this, loop)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .attr(SERVED, s)
+                .bind(group);
+        bound.addListener((ChannelFuture b) -> {
+            if (!b.isSuccess()) {
+                s.fail(result, new TransportException("discovery: cannot bind " + group + " for cell " + cellId + ": "
+                        + b.cause(), b.cause()));
+                return;
+            }
+            s.socket = b.channel();
+            ((DatagramChannel) b.channel()).joinGroup(group, multicastInterface).addListener((ChannelFuture j) -> {
+                if (!j.isSuccess()) {
+                    s.fail(result, new TransportException("discovery: cannot join " + group + " on "
+                            + multicastInterface.getName() + " for cell " + cellId + ": " + j.cause(), j.cause()));
+                    return;
+                }
+                synchronized (cellSockets) {
+                    if (!closed && !s.closed) {
+                        cellSockets.add(j.channel());
+                        result.complete(s);
+                        return;
+                    }
+                }
+                // closed while the socket opened: nobody holds it
+                s.fail(result, new TransportException("discovery: cell " + cellId + " was released while its socket "
+                        + "opened"));
+            });
+        });
+        return result;
     }
 
     @Override
@@ -175,6 +220,7 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
 
     @Override
     public void close() {
+        closed = true;
         for (Pending p : pending.values()) {
             p.result.completeExceptionally(new TransportException("discovery endpoint closed"));
         }
@@ -184,11 +230,70 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
             sockets = new ArrayList<>(cellSockets);
             cellSockets.clear();
         }
+        for (Served s : served.values()) {
+            s.closed = true;
+        }
         served.clear();
         for (Channel c : sockets) {
             c.close().awaitUninterruptibly();
         }
         unicast.close().awaitUninterruptibly();
+    }
+
+    /** One cell served; also the handle that releases it. */
+    private final class Served implements AutoCloseable {
+        final String cellId;
+        final DiscoveryResponder responder;
+        /** Set once released: no reply leaves after that, even from a stage completed later. */
+        volatile boolean closed;
+        /** The cell's multicast socket once bound; written on the loop, read by close() anywhere. */
+        volatile Channel socket;
+
+        Served(String cellId, DiscoveryResponder responder) {
+            this.cellId = cellId;
+            this.responder = responder;
+        }
+
+        /** Stops answering at once; the socket closes in the background. */
+        @Override
+        public void close() {
+            closed = true;
+            served.remove(cellId, this);
+            Channel c = socket;
+            if (c != null) {
+                synchronized (cellSockets) {
+                    cellSockets.remove(c);
+                }
+                c.close();
+            }
+        }
+
+        void fail(CompletableFuture<AutoCloseable> result, TransportException e) {
+            close();
+            result.completeExceptionally(e);
+        }
+
+        /** Asks the responder, on the loop; the reply leaves when and where its stage completes. */
+        void answer(DiscoveryDatagram d, InetSocketAddress from) {
+            CompletionStage<byte[]> reply;
+            try {
+                reply = responder.answer(d.cellId(), d.payload(), from);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, () -> "discovery: responder of cell " + cellId + " failed", e);
+                return;
+            }
+            if (reply == null) {
+                return; // silent
+            }
+            reply.whenComplete((bytes, failure) -> {
+                if (failure != null) {
+                    LOG.log(Level.DEBUG, "discovery: responder of cell {0} failed to answer {1}: {2}", cellId, from,
+                            failure);
+                } else if (bytes != null && !closed) {
+                    send(new DiscoveryDatagram(false, d.id(), d.cellId(), bytes), from);
+                }
+            });
+        }
     }
 
     /** Replies gathered for one request, kept by responder so that a seed that is also reached by multicast counts once. */
@@ -241,7 +346,7 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
                 return;
             }
             if (d.request()) {
-                answer(d, packet.sender());
+                answer(ctx.channel(), d, packet.sender());
             } else {
                 Pending p = pending.get(d.id());
                 if (p != null) {
@@ -250,21 +355,19 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
             }
         }
 
-        private void answer(DiscoveryDatagram d, InetSocketAddress from) {
-            DiscoveryHandler handler = served.get(d.cellId());
-            if (handler == null) {
-                return; // a seed asked about a cell this peer does not serve
+        private void answer(Channel socket, DiscoveryDatagram d, InetSocketAddress from) {
+            // a cell socket answers for the serving it was opened for (a socket still closing must not
+            // answer for a later serving of the cell); the unicast socket for whoever serves the cell now
+            Served s = socket.attr(SERVED).get();
+            if (s == null) {
+                s = served.get(d.cellId());
+            } else if (!s.cellId.equals(d.cellId())) {
+                s = null;
             }
-            byte[] reply;
-            try {
-                reply = handler.onRequest(d.cellId(), d.payload(), from);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, () -> "discovery: handler of cell " + d.cellId() + " failed", e);
-                return;
+            if (s == null || s.closed) {
+                return; // a seed asked about a cell this peer does not serve, or no longer
             }
-            if (reply != null) {
-                send(new DiscoveryDatagram(false, d.id(), d.cellId(), reply), from);
-            }
+            s.answer(d, from);
         }
 
         @Override

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import p3.transport.CellGroup;
 import p3.transport.CellGroupListener;
 import p3.transport.CellView;
+import p3.transport.GroupSettings;
 import p3.transport.GroupSpec;
 import p3.transport.TransportException;
 
@@ -28,6 +29,7 @@ class CellGroupsTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
 
     private final List<CellGroup> started = new ArrayList<>();
+    private final List<JGroupsCellGroups> services = new ArrayList<>();
 
     @AfterEach
     void stop() {
@@ -38,6 +40,7 @@ class CellGroupsTest {
                 // already gone
             }
         }
+        services.forEach(JGroupsCellGroups::close);
     }
 
     static final class Member implements CellGroupListener {
@@ -71,7 +74,9 @@ class CellGroupsTest {
             int port = FreePorts.tcp(6);
             s = s.withTcp(port, 6, List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
         }
-        return new JGroupsCellGroups(s.withStack(stack));
+        JGroupsCellGroups groups = new JGroupsCellGroups(s.withStack(stack));
+        services.add(groups);
+        return groups;
     }
 
     private GroupSpec spec(String cluster, String member) {

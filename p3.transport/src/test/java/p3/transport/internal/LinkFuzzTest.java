@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import p3.transport.Frame;
 import p3.transport.Link;
 import p3.transport.LinkServer;
+import p3.transport.LinkSettings;
 import p3.transport.Rejection;
 import p3.transport.TrafficClass;
 

@@ -28,6 +28,7 @@ import p3.transport.Frame;
 import p3.transport.FrameType;
 import p3.transport.Link;
 import p3.transport.LinkServer;
+import p3.transport.LinkSettings;
 import p3.transport.TrafficClass;
 import p3.transport.TransportException;
 

@@ -1,11 +1,10 @@
-package p3.transport.internal;
+package p3.transport;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The settings of the cell groups, checked once: a bad value names its property.
@@ -20,6 +19,7 @@ import java.util.Locale;
  * @param failureTimeoutMs a member silent for this long is suspected
  * @param verifySuspectMs how long a suspicion is checked before the member is excluded
  * @param joinTimeoutMs   how long a joiner looks for a coordinator before founding the group
+ * @since 1.1 (in the implementation before)
  */
 public record GroupSettings(Stack stack, InetAddress bindAddress, int ipTtl, int tcpBindPort, int tcpPortRange,
         List<InetSocketAddress> tcpInitialHosts, int heartbeatMs, int failureTimeoutMs, int verifySuspectMs,
@@ -34,7 +34,8 @@ public record GroupSettings(Stack stack, InetAddress bindAddress, int ipTtl, int
         /** In-JVM transport, for tests that need no network. */
         LOCAL;
 
-        static Stack parse(String value) {
+        /** Parses {@code udp}, {@code tcp} or {@code local}, in any case. */
+        public static Stack parse(String value) {
             try {
                 return valueOf(value.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
@@ -44,6 +45,8 @@ public record GroupSettings(Stack stack, InetAddress bindAddress, int ipTtl, int
     }
 
     public GroupSettings {
+        Objects.requireNonNull(stack, "stack");
+        Objects.requireNonNull(bindAddress, "bindAddress");
         tcpInitialHosts = List.copyOf(tcpInitialHosts);
         if (ipTtl < 0 || ipTtl > 255) {
             throw new IllegalArgumentException("ipTtl must be within 0..255: " + ipTtl);
@@ -85,48 +88,5 @@ public record GroupSettings(Stack stack, InetAddress bindAddress, int ipTtl, int
     public GroupSettings withFailureDetection(int heartbeat, int failureTimeout, int verifySuspect) {
         return new GroupSettings(stack, bindAddress, ipTtl, tcpBindPort, tcpPortRange, tcpInitialHosts, heartbeat,
                 failureTimeout, verifySuspect, joinTimeoutMs);
-    }
-
-    static InetAddress address(String property, String value) {
-        try {
-            return InetAddress.getByName(value.trim());
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(property + " is not an address: " + value);
-        }
-    }
-
-    /** Parses {@code host[port],host[port]} or {@code host:port,host:port}. */
-    static List<InetSocketAddress> hosts(String property, String value) {
-        List<InetSocketAddress> hosts = new ArrayList<>();
-        for (String item : value.split(",")) {
-            String s = item.trim();
-            if (s.isEmpty()) {
-                continue;
-            }
-            int open = s.indexOf('[');
-            int colon = s.lastIndexOf(':');
-            String host;
-            String port;
-            if (open > 0 && s.endsWith("]")) {
-                host = s.substring(0, open);
-                port = s.substring(open + 1, s.length() - 1);
-            } else if (colon > 0) {
-                host = s.substring(0, colon);
-                port = s.substring(colon + 1);
-            } else {
-                throw new IllegalArgumentException(property + ": expected host[port] or host:port, got " + s);
-            }
-            int p;
-            try {
-                p = Integer.parseInt(port);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(property + ": bad port in " + s);
-            }
-            if (p < 1 || p > 65535) {
-                throw new IllegalArgumentException(property + ": port out of range in " + s);
-            }
-            hosts.add(new InetSocketAddress(address(property, host), p));
-        }
-        return hosts;
     }
 }

@@ -1,4 +1,4 @@
-package p3.transport.internal;
+package p3.transport;
 
 /**
  * The settings of the link transport, checked once: a bad value names its property.
@@ -12,15 +12,24 @@ package p3.transport.internal;
  * @param heartbeatMs      a link idle for this long sends a heartbeat
  * @param idleTimeoutMs    a link that received nothing for this long is dead
  * @param ipTos            mark each class's sockets with its DSCP
+ * @since 1.1 (in the implementation before)
  */
 public record LinkSettings(int ioThreads, boolean tcpNoDelay, int maxFrameLength, int lowWaterMark,
         int highWaterMark, int connectTimeoutMs, int heartbeatMs, int idleTimeoutMs, boolean ipTos) {
 
+    /**
+     * The longest header a frame can have, in bytes after the length field: the fixed fields of the
+     * wire format (26 bytes) and four identifiers of 255 bytes. A value here, not a reference to the
+     * codec, so that the API does not depend on the implementation; a test of the codec checks that
+     * both agree.
+     */
+    public static final int FULL_HEADER = 26 + 4 * 255;
+
     public LinkSettings {
         positive("ioThreads", ioThreads);
-        if (maxFrameLength < WireFormat.MIN_HEADER + 4 * 255) {
-            throw new IllegalArgumentException("maxFrameLength must hold at least a full header ("
-                    + (WireFormat.MIN_HEADER + 4 * 255) + " bytes): " + maxFrameLength);
+        if (maxFrameLength < FULL_HEADER) {
+            throw new IllegalArgumentException("maxFrameLength must hold at least a full header (" + FULL_HEADER
+                    + " bytes): " + maxFrameLength);
         }
         positive("writeBufferLowWaterMark", lowWaterMark);
         if (highWaterMark <= lowWaterMark) {
