@@ -42,6 +42,9 @@ final class Cell {
         void fromMate(String from, Control c);
 
         void onSuspect(String member);
+
+        /** This peer left its cell (to move, to rejoin, or for good): its children are let go to rebind. */
+        void leftCell(boolean gracefully);
     }
 
     private final String self;
@@ -198,6 +201,7 @@ final class Cell {
         mateOfPeer.clear();
         mateOfCell.clear();
         routing.update(t -> t.withCellGroup(null, List.of()).withMates(Map.of(), Map.of()));
+        events.leftCell(gracefully);
         return left;
     }
 

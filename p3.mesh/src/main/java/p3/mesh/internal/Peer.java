@@ -121,7 +121,7 @@ public final class Peer implements MeshPeer {
         this.downlinks = new Downlinks(c);
         this.join = new Join(c, cell, membership, uplink, custody, failures);
         this.placement = new Placement(c, membership, cell, join);
-        this.events = new PeerEvents(c, cell, membership, join, subscriptions, strategies, failures);
+        this.events = new PeerEvents(c, cell, membership, join, downlinks, subscriptions, strategies, failures);
         uplink.events(events);
         downlinks.events(events);
     }

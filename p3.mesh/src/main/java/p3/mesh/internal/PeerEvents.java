@@ -26,14 +26,16 @@ final class PeerEvents implements Cell.Events, Uplink.Events, Downlinks.Events {
     private final Cell cell;
     private final Membership membership;
     private final Join join;
+    private final Downlinks downlinks;
     private final Subscriptions subscriptions;
     private final StrategySelection strategies;
     private final FailureLog failures;
     private final PeerMetrics metrics;
     private final RateLimitedLog malformed = new RateLimitedLog(LOG, 5000);
 
-    PeerEvents(PeerContext c, Cell cell, Membership membership, Join join, Subscriptions subscriptions,
-            StrategySelection strategies, FailureLog failures) {
+    PeerEvents(PeerContext c, Cell cell, Membership membership, Join join, Downlinks downlinks,
+            Subscriptions subscriptions, StrategySelection strategies, FailureLog failures) {
+        this.downlinks = downlinks;
         this.self = c.self();
         this.strand = c.strand();
         this.codec = c.codec();
@@ -98,6 +100,11 @@ final class PeerEvents implements Cell.Events, Uplink.Events, Downlinks.Events {
     @Override
     public void onSuspect(String member) {
         strategies.suspected(member);
+    }
+
+    @Override
+    public void leftCell(boolean gracefully) {
+        downlinks.closeAll(gracefully);
     }
 
     // ---------------------------------------------------------------------------------------
