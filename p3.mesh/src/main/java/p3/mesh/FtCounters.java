@@ -10,7 +10,8 @@ package p3.mesh;
  * @param replicaBytes        their bytes: the replication overhead
  * @param acknowledged        held messages removed by an acknowledgement
  * @param resent              messages it sent again: after a rebind, or after a timeout
- * @param takenOver           messages of a failed cell-mate it took over and sent again
+ * @param takenOver           messages it took over and sent again: a failed cell-mate's, or a lost child
+ *                            cell's (report, Listing 8)
  * @param notHeld             FT messages it forwarded without holding them, its store being full
  */
 public record FtCounters(String strategy, int held, long replicaMessages, long replicaBytes, long acknowledged,

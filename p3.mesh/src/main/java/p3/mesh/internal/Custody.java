@@ -251,10 +251,18 @@ final class Custody implements Routing.Custodian {
         return n;
     }
 
-    /** Listing 8, the parent's part: what this peer holds from a lost child cell's subtree goes up again. */
+    /**
+     * Listing 8, the parent's part: it takes over what it holds from a lost child cell's subtree, and
+     * sends it up again.
+     */
     int resendFrom(String cell) {
         CellId lost = CellId.of(cell, span);
-        return resend(store.select(e -> self.equals(e.holder) && within(e.frame.sourceCell(), lost)));
+        int n = resend(store.select(e -> self.equals(e.holder) && within(e.frame.sourceCell(), lost)));
+        takenOver.add(n);
+        if (n > 0) {
+            LOG.log(Level.INFO, "{0}: took over {1} FT messages of lost cell {2}", self, n, cell);
+        }
+        return n;
     }
 
     private boolean within(String cell, CellId subtree) {

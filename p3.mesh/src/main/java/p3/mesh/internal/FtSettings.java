@@ -43,4 +43,8 @@ record FtSettings(String strategy, boolean sensorMemory, int retransmitMs, int a
     FtSettings withSensorMemory(boolean on) {
         return new FtSettings(strategy, on, retransmitMs, ackIntervalMs, storeCapacity);
     }
+
+    FtSettings withTimers(int retransmit, int ackInterval) {
+        return new FtSettings(strategy, sensorMemory, retransmit, ackInterval, storeCapacity);
+    }
 }

@@ -2,8 +2,11 @@ package p3.mesh.internal;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
+import p3.mesh.CellId;
 import p3.mesh.PeerRole;
 import p3.transport.CellView;
 import p3.transport.CloseReason;
@@ -91,6 +94,7 @@ final class PeerEvents implements Cell.Events, Uplink.Events, Downlinks.Events {
         case CELL_LEAVE -> {
             membership.forget(c.records());
             cell.leftBelow(from, c.records());
+            emptiedChildCells(c.records());
         }
         case FT_USE -> ftOrder(c);
         default -> metrics.malformed.increment();
@@ -144,7 +148,7 @@ final class PeerEvents implements Cell.Events, Uplink.Events, Downlinks.Events {
         }
     }
 
-    /** A child is gone; when it was the last super-peer of its cell, the parent's part of Listing 8 follows. */
+    /** A child is gone: the cell and the parent hear of it, and a child cell it leaves empty is taken over. */
     @Override
     public void childGone(Child child, boolean failed, long detectedNanos) {
         PeerRecord r = child.record;
@@ -155,10 +159,24 @@ final class PeerEvents implements Cell.Events, Uplink.Events, Downlinks.Events {
             failures.seen(child.peer, "link", detectedNanos);
         }
         membership.onLeave(List.of(r), true);
-        if (failed && r.role() == PeerRole.SUPER && r.cell() != null
-                && membership.known().count(r.cell(), PeerRole.SUPER) == 0) {
-            strategies.childCellLost(r.cell());
+        emptiedChildCells(List.of(r));
+    }
+
+    /**
+     * The parent's part of Listing 8: when the last super-peer of a child cell is gone, whether it
+     * was this peer's child or a cell-mate's, what this peer holds from that subtree goes up again
+     * (a leave that emptied the cell costs duplicates at most, which the client drops).
+     */
+    private void emptiedChildCells(List<PeerRecord> gone) {
+        CellId mine = routing.table().cell();
+        Set<CellId> emptied = new HashSet<>();
+        for (PeerRecord r : gone) {
+            if (mine != null && r.role() == PeerRole.SUPER && r.cell() != null && !r.cell().isRoot()
+                    && r.cell().parent().equals(mine) && membership.known().count(r.cell(), PeerRole.SUPER) == 0) {
+                emptied.add(r.cell());
+            }
         }
+        emptied.forEach(strategies::childCellLost);
     }
 
     // ---------------------------------------------------------------------------------------

@@ -73,6 +73,15 @@ public final class InProcessMesh implements AutoCloseable {
     }
 
     /** Peers started from now on prefer this FT strategy and keep (or not) sensor memory. */
+    /**
+     * Peers started from now on acknowledge and retransmit on these timers: a wider acknowledgement
+     * batch keeps more FT messages held at every hop at any moment, which a takeover test wants.
+     */
+    public InProcessMesh ftTimers(int retransmitMs, int ackIntervalMs) {
+        ft = ft.withTimers(retransmitMs, ackIntervalMs);
+        return this;
+    }
+
     public InProcessMesh faultTolerance(String strategy, boolean sensorMemory) {
         ft = ft.withStrategy(strategy).withSensorMemory(sensorMemory);
         return this;
