@@ -3,6 +3,7 @@ package p3.ft.base;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import p3.mesh.spi.FtCell;
 
@@ -15,7 +16,10 @@ import p3.mesh.spi.FtCell;
 public abstract class CheckpointPolicy extends ReplicationPolicy {
 
     private final int count;
+    private static final System.Logger LOG = System.getLogger(CheckpointPolicy.class.getName());
     private final ScheduledFuture<?> ticks;
+    /** Checkpoints that threw: logged, counted, and the next interval tries again. */
+    private final LongAdder failures = new LongAdder();
 
     /**
      * @param timer the strategy's timer, on which {@link #tick()} runs; it must not be the mesh's
@@ -27,7 +31,8 @@ public abstract class CheckpointPolicy extends ReplicationPolicy {
                     + count);
         }
         this.count = count;
-        this.ticks = timer.scheduleAtFixedRate(this::tick, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        // guarded: an exception would end a periodic task for good, and the checkpoints with it
+        this.ticks = timer.scheduleAtFixedRate(this::guardedTick, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -47,6 +52,16 @@ public abstract class CheckpointPolicy extends ReplicationPolicy {
     }
 
     /** The interval's checkpoint. */
+    private void guardedTick() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            failures.increment();
+            LOG.log(System.Logger.Level.WARNING, () -> cell.peerId() + ": a checkpoint failed (" + failures.sum()
+                    + " so far)", e);
+        }
+    }
+
     protected void tick() {
         if (cell.unreplicated() > 0) {
             cell.replicate();

@@ -50,7 +50,7 @@ import p3.transport.TransportException;
 public final class Peer implements MeshPeer {
 
     private static final System.Logger LOG = System.getLogger(Peer.class.getName());
-    /** How long a caller outside the strand waits for the strand's answer (the tree, a leave). */
+    /** How long a leave waits for the strand to tell the cell and the parent, then for the group to let it go. */
     private static final long ASK_MS = 5000;
     private static final long HOUSEKEEPING_MS = 1000;
 
@@ -321,12 +321,12 @@ public final class Peer implements MeshPeer {
 
     @Override
     public List<String> tree() {
-        return strand.ask(() -> membership.known().lines(), List.of(), ASK_MS);
+        return membership.known().lines();
     }
 
     /** The records this peer holds, for tests that compare the root's tree with each peer's belief. */
     List<PeerRecord> knownRecords() {
-        return strand.ask(() -> membership.known().all(), List.of(), ASK_MS);
+        return membership.known().snapshot();
     }
 
     // ---------------------------------------------------------------------------------------

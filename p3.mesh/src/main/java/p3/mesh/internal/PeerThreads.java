@@ -136,6 +136,15 @@ public final class PeerThreads implements AutoCloseable {
 
     /** Strands with work that did not turn for {@code stallMs}: logged once per stall, flagged for {@code p3:peers}. */
     private void watch() {
+        try {
+            watchOnce();
+        } catch (RuntimeException e) {
+            // a periodic task that throws is never run again: the watchdog must outlive any surprise
+            LOG.log(Level.WARNING, "the peers' watchdog failed", e);
+        }
+    }
+
+    private void watchOnce() {
         long now = System.nanoTime();
         for (Strand s : strands) {
             boolean stuck = s.idleFor(stallNanos, now);

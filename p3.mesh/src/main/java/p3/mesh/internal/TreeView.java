@@ -12,11 +12,13 @@ import p3.mesh.PeerRole;
 
 /**
  * The peers a super-peer knows (report, Listing 3): the whole tree on the root, its subtree
- * elsewhere. Not thread-safe: the peer's strand owns it.
+ * elsewhere. Not thread-safe: the peer's strand owns it; others read the snapshot it publishes.
  */
 final class TreeView {
 
     private final Map<String, PeerRecord> byPeer = new HashMap<>();
+    /** What it holds, as of its last change, for readers outside the strand (the shell, tests). */
+    private volatile List<PeerRecord> published = List.of();
 
     /** Adds or replaces, unless what is known is newer. @return whether it changed */
     boolean put(PeerRecord r) {
@@ -25,6 +27,7 @@ final class TreeView {
             return false;
         }
         byPeer.put(r.peer(), r);
+        publish();
         return !r.equals(known);
     }
 
@@ -35,6 +38,7 @@ final class TreeView {
             return false;
         }
         byPeer.remove(peer);
+        publish();
         return true;
     }
 
@@ -67,9 +71,18 @@ final class TreeView {
         return out;
     }
 
-    /** One line per peer, breadth-first by cell, then by role and id. */
+    private void publish() {
+        published = List.copyOf(byPeer.values());
+    }
+
+    /** Any thread: the records as of the last change. */
+    List<PeerRecord> snapshot() {
+        return published;
+    }
+
+    /** Any thread: one line per peer as of the last change, breadth-first by cell, then by role and id. */
     List<String> lines() {
-        List<PeerRecord> sorted = new ArrayList<>(byPeer.values());
+        List<PeerRecord> sorted = new ArrayList<>(published);
         sorted.sort(Comparator.comparing(PeerRecord::cell, Comparator.nullsLast(Comparator.naturalOrder()))
                 .thenComparing(PeerRecord::role).thenComparing(PeerRecord::peer));
         List<String> lines = new ArrayList<>(sorted.size());
