@@ -24,6 +24,8 @@ final class ControlCodec {
 
     private static final int VERSION = 1;
     private static final int MAX_RECORDS = 100_000;
+    /** Bytes of the shortest record: a one-character PeerId, its role, empty cell and parent, address, port, epoch. */
+    private static final int MIN_RECORD_BYTES = 3 + 1 + 2 + 2 + 4 + 2 + 8;
 
     private final int span;
 
@@ -74,7 +76,8 @@ final class ControlCodec {
             long id = in.readLong();
             String text = in.readUTF();
             int count = in.readInt();
-            if (count < 0 || count > MAX_RECORDS) {
+            // no more records than the bytes can hold: a short message must not make us allocate for 100,000
+            if (count < 0 || count > Math.min(MAX_RECORDS, bytes.length / MIN_RECORD_BYTES)) {
                 throw new MalformedControlException("record count " + count);
             }
             List<PeerRecord> records = new ArrayList<>(count);

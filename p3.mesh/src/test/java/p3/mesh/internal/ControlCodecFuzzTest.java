@@ -72,6 +72,15 @@ class ControlCodecFuzzTest {
     }
 
     @Test
+    void aCountOfRecordsThatAreNotThereIsRefusedBeforeReadingThem() {
+        // version, kind, id, empty text, then a count: 16 bytes that claim 100,000 records
+        byte[] bytes = java.nio.ByteBuffer.allocate(16).put((byte) 1).put((byte) Control.Kind.JOIN.ordinal())
+                .putLong(1).putShort((short) 0).putInt(100_000).array();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(bytes))
+                .isInstanceOf(ControlCodec.MalformedControlException.class).hasMessageContaining("record count 100000");
+    }
+
+    @Test
     void noiseIsRefused() {
         Random r = new Random(SEED);
         Function<byte[], byte[]> decodeAndEncode = bytes -> codec.encode(codec.decode(bytes));
