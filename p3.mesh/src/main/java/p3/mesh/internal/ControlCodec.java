@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -102,8 +103,16 @@ final class ControlCodec {
             }
             return new Control(Control.Kind.values()[kind], id, text, records, frame);
         } catch (IOException | IllegalArgumentException e) {
-            throw new MalformedControlException(e.getMessage());
+            throw new MalformedControlException(reason(e));
         }
+    }
+
+    /** Why bytes could not be read, for the log: an EOFException has no message of its own. */
+    static String reason(Exception e) {
+        if (e instanceof EOFException) {
+            return "truncated";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Bytes that are not a control message; counted and dropped by the peer. */

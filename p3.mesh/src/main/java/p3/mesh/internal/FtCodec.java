@@ -87,7 +87,7 @@ final class FtCodec {
             }
             return new Ack(out);
         } catch (IOException e) {
-            throw new ControlCodec.MalformedControlException("acknowledgement: " + e);
+            throw new ControlCodec.MalformedControlException("acknowledgement: " + ControlCodec.reason(e));
         }
     }
 
@@ -144,7 +144,7 @@ final class FtCodec {
             }
             return new Replica(held, acked);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ControlCodec.MalformedControlException("replica: " + e.getMessage());
+            throw new ControlCodec.MalformedControlException("replica: " + ControlCodec.reason(e));
         }
     }
 

@@ -81,6 +81,17 @@ class ControlCodecFuzzTest {
     }
 
     @Test
+    void aTruncatedMessageIsRefusedWithAReason() throws Exception {
+        byte[] good = corpus().get(2);
+        for (int n = 0; n < good.length; n++) {
+            byte[] cut = java.util.Arrays.copyOf(good, n);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(cut)).as("cut to %d bytes", n)
+                    .isInstanceOf(ControlCodec.MalformedControlException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).as("a reason").isNotNull().doesNotContain("null"));
+        }
+    }
+
+    @Test
     void noiseIsRefused() {
         Random r = new Random(SEED);
         Function<byte[], byte[]> decodeAndEncode = bytes -> codec.encode(codec.decode(bytes));

@@ -169,14 +169,16 @@ class FtCodecTest {
             for (int n = 0; n < good.length; n++) {
                 byte[] cut = Arrays.copyOf(good, n);
                 assertThatThrownBy(() -> FtCodec.ack(cut)).as("ack cut to %d of %d bytes", n, good.length)
-                        .isInstanceOf(ControlCodec.MalformedControlException.class);
+                        .isInstanceOf(ControlCodec.MalformedControlException.class)
+                        .satisfies(e -> assertThat(e.getMessage()).as("a reason").doesNotContain("null"));
             }
         }
         byte[] good = sampleReplica();
         for (int n = 0; n < good.length; n++) {
             byte[] cut = Arrays.copyOf(good, n);
             assertThatThrownBy(() -> FtCodec.replica(cut)).as("replica cut to %d of %d bytes", n, good.length)
-                    .isInstanceOf(ControlCodec.MalformedControlException.class);
+                    .isInstanceOf(ControlCodec.MalformedControlException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).as("a reason").doesNotContain("null"));
         }
     }
 
