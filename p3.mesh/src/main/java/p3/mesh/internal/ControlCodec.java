@@ -75,7 +75,7 @@ final class ControlCodec {
                 throw new MalformedControlException("control kind " + kind);
             }
             long id = in.readLong();
-            String text = in.readUTF();
+            String text = FtCodec.readUtf(in);
             int count = in.readInt();
             // no more records than the bytes can hold: a short message must not make us allocate for 100,000
             if (count < 0 || count > Math.min(MAX_RECORDS, bytes.length / MIN_RECORD_BYTES)) {
@@ -83,13 +83,13 @@ final class ControlCodec {
             }
             List<PeerRecord> records = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                String peer = PeerIds.check(in.readUTF());
+                String peer = PeerIds.check(FtCodec.readUtf(in));
                 int role = in.readUnsignedByte();
                 if (role >= PeerRole.values().length) {
                     throw new MalformedControlException("role " + role);
                 }
-                String cell = in.readUTF();
-                String parent = in.readUTF();
+                String cell = FtCodec.readUtf(in);
+                String parent = FtCodec.readUtf(in);
                 byte[] addr = new byte[4];
                 in.readFully(addr);
                 int port = in.readUnsignedShort();

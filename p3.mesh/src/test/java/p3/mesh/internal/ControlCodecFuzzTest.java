@@ -91,6 +91,30 @@ class ControlCodecFuzzTest {
         }
     }
 
+    /**
+     * A few bytes claiming a long string or many records are refused before anything is allocated
+     * for them: discovery, links and the cell group hand the codec bytes from anyone, and
+     * DataInput.readUTF alone would allocate 192 KiB for a 12-byte message.
+     */
+    @Test
+    void lengthsAndCountsBeyondTheBytesAllocateNothing() {
+        byte[] longText = java.nio.ByteBuffer.allocate(12).put((byte) 1).put((byte) Control.Kind.CELL.ordinal())
+                .putLong(1).putShort((short) 0xFFFF).array();
+        byte[] manyRecords = java.nio.ByteBuffer.allocate(16).put((byte) 1).put((byte) Control.Kind.JOIN.ordinal())
+                .putLong(1).putShort((short) 0).putInt(100_000).array();
+        byte[] longPeer = java.nio.ByteBuffer.allocate(40).put((byte) 1).put((byte) Control.Kind.JOIN.ordinal())
+                .putLong(1).putShort((short) 0).putInt(1).putShort((short) 0xFFFF).array();
+        for (byte[] bytes : List.of(longText, manyRecords, longPeer)) {
+            assertThat(Allocation.bytesOf(() -> {
+                try {
+                    codec.decode(bytes);
+                } catch (ControlCodec.MalformedControlException expected) {
+                    // refused
+                }
+            })).as("bytes allocated to refuse %s", Mutations.hex(bytes)).isLessThan(16 * 1024);
+        }
+    }
+
     @Test
     void noiseIsRefused() {
         Random r = new Random(SEED);

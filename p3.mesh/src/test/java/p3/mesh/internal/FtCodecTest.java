@@ -267,6 +267,16 @@ class FtCodecTest {
     }
 
     @Test
+    void aStringLongerThanTheBytesAllocatesNothing() {
+        // a held frame whose source peer claims 65535 bytes, in a message of 16
+        byte[] bytes = ByteBuffer.allocate(16).put(FtCodec.REPLICA_TAG).put((byte) 1).putInt(1)
+                .put((byte) FrameType.DATA.code()).put((byte) TrafficClass.EVENT.code()).put((byte) 0)
+                .putShort((short) 0xFFFF).array();
+        assertThat(Allocation.bytesOf(() -> assertThatThrownBy(() -> FtCodec.replica(bytes))
+                .isInstanceOf(ControlCodec.MalformedControlException.class))).isLessThan(64 * 1024);
+    }
+
+    @Test
     void badModifiedUtf8IsRefused() {
         // the held frame's source peer: a length of 2, then bytes that are no modified UTF-8
         byte[] bytes = ByteBuffer.allocate(32).put(FtCodec.REPLICA_TAG).put((byte) 1).putInt(1)
