@@ -1,9 +1,12 @@
 package p3.mesh.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
@@ -74,9 +77,9 @@ class ControlCodecFuzzTest {
     @Test
     void aCountOfRecordsThatAreNotThereIsRefusedBeforeReadingThem() {
         // version, kind, id, empty text, then a count: 16 bytes that claim 100,000 records
-        byte[] bytes = java.nio.ByteBuffer.allocate(16).put((byte) 1).put((byte) Control.Kind.JOIN.ordinal())
+        byte[] bytes = ByteBuffer.allocate(16).put((byte) 1).put((byte) Control.Kind.JOIN.ordinal())
                 .putLong(1).putShort((short) 0).putInt(100_000).array();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(bytes))
+        assertThatThrownBy(() -> codec.decode(bytes))
                 .isInstanceOf(ControlCodec.MalformedControlException.class).hasMessageContaining("record count 100000");
     }
 
@@ -84,8 +87,8 @@ class ControlCodecFuzzTest {
     void aTruncatedMessageIsRefusedWithAReason() throws Exception {
         byte[] good = corpus().get(2);
         for (int n = 0; n < good.length; n++) {
-            byte[] cut = java.util.Arrays.copyOf(good, n);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(cut)).as("cut to %d bytes", n)
+            byte[] cut = Arrays.copyOf(good, n);
+            assertThatThrownBy(() -> codec.decode(cut)).as("cut to %d bytes", n)
                     .isInstanceOf(ControlCodec.MalformedControlException.class)
                     .satisfies(e -> assertThat(e.getMessage()).as("a reason").isNotNull().doesNotContain("null"));
         }
@@ -98,11 +101,11 @@ class ControlCodecFuzzTest {
      */
     @Test
     void lengthsAndCountsBeyondTheBytesAllocateNothing() {
-        byte[] longText = java.nio.ByteBuffer.allocate(12).put((byte) 1).put((byte) Control.Kind.CELL.ordinal())
+        byte[] longText = ByteBuffer.allocate(12).put((byte) 1).put((byte) Control.Kind.CELL.ordinal())
                 .putLong(1).putShort((short) 0xFFFF).array();
-        byte[] manyRecords = java.nio.ByteBuffer.allocate(16).put((byte) 1).put((byte) Control.Kind.JOIN.ordinal())
+        byte[] manyRecords = ByteBuffer.allocate(16).put((byte) 1).put((byte) Control.Kind.JOIN.ordinal())
                 .putLong(1).putShort((short) 0).putInt(100_000).array();
-        byte[] longPeer = java.nio.ByteBuffer.allocate(40).put((byte) 1).put((byte) Control.Kind.JOIN.ordinal())
+        byte[] longPeer = ByteBuffer.allocate(40).put((byte) 1).put((byte) Control.Kind.JOIN.ordinal())
                 .putLong(1).putShort((short) 0).putInt(1).putShort((short) 0xFFFF).array();
         for (byte[] bytes : List.of(longText, manyRecords, longPeer)) {
             assertThat(Allocation.bytesOf(() -> {
