@@ -162,6 +162,25 @@ class ReplicationQueueTest {
     }
 
     @Test
+    void aReplicaTheGroupRefusesIsNotLost() {
+        attach();
+        p.fromChild(1);
+        p.group.accepting = false; // its queue is full
+        p.replication.replicate();
+        p.turn();
+        assertThat(p.group.offers).isEmpty();
+        assertThat(p.replication.unreplicated()).as("not sent to the cell yet").isEqualTo(1);
+
+        p.group.accepting = true;
+        p.fromChild(2);
+        p.replication.replicate();
+        p.turn();
+        assertThat(p.replicas()).singleElement()
+                .satisfies(r -> assertThat(heldSequences(r)).containsExactlyInAnyOrder(1L, 2L));
+        assertThat(p.replication.unreplicated()).isZero();
+    }
+
+    @Test
     void aNewcomerGetsASnapshot() {
         attach();
         p.fromChild(1);
