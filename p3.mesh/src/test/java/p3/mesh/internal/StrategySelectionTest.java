@@ -159,6 +159,25 @@ class StrategySelectionTest {
         assertThat(s.name()).as("still in use").isEqualTo("hybrid");
     }
 
+    /**
+     * A strategy's bundle that was uninstalled or refreshed while its policy was attached throws
+     * linkage errors (NoClassDefFoundError) from every call: that too is the strategy's failure, not
+     * the peer's.
+     */
+    @Test
+    void aStrategyWhoseClassesAreGoneIsCountedAndNeverHurtsThePeer() {
+        hybrid.failHeld = () -> new NoClassDefFoundError("p3/ft/hybrid/internal/HybridStrategy$HybridPolicy");
+        s.added(hybrid);
+        assertThatCode(() -> p.fromChild(1)).doesNotThrowAnyException();
+        assertThat(s.failures.sum()).isEqualTo(1);
+
+        active.failAttach = () -> new NoClassDefFoundError("p3/ft/base/ReplicationPolicy");
+        s.added(active);
+        assertThatCode(() -> s.use("active")).doesNotThrowAnyException();
+        assertThat(s.failures.sum()).isEqualTo(2);
+        assertThat(s.name()).isEqualTo("none");
+    }
+
     @Test
     void stopDetachesAndNothingAttachesAfterwards() {
         s.added(hybrid);
