@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -24,6 +25,8 @@ final class ControlCodec {
 
     private static final int VERSION = 1;
     private static final int MAX_RECORDS = 100_000;
+    /** Bytes of the shortest record: a one-character PeerId, its role, empty cell and parent, address, port, epoch. */
+    private static final int MIN_RECORD_BYTES = 3 + 1 + 2 + 2 + 4 + 2 + 8;
 
     private final int span;
 
@@ -72,20 +75,21 @@ final class ControlCodec {
                 throw new MalformedControlException("control kind " + kind);
             }
             long id = in.readLong();
-            String text = in.readUTF();
+            String text = FtCodec.readUtf(in);
             int count = in.readInt();
-            if (count < 0 || count > MAX_RECORDS) {
+            // no more records than the bytes can hold: a short message must not make us allocate for 100,000
+            if (count < 0 || count > Math.min(MAX_RECORDS, bytes.length / MIN_RECORD_BYTES)) {
                 throw new MalformedControlException("record count " + count);
             }
             List<PeerRecord> records = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                String peer = PeerIds.check(in.readUTF());
+                String peer = PeerIds.check(FtCodec.readUtf(in));
                 int role = in.readUnsignedByte();
                 if (role >= PeerRole.values().length) {
                     throw new MalformedControlException("role " + role);
                 }
-                String cell = in.readUTF();
-                String parent = in.readUTF();
+                String cell = FtCodec.readUtf(in);
+                String parent = FtCodec.readUtf(in);
                 byte[] addr = new byte[4];
                 in.readFully(addr);
                 int port = in.readUnsignedShort();
@@ -99,8 +103,16 @@ final class ControlCodec {
             }
             return new Control(Control.Kind.values()[kind], id, text, records, frame);
         } catch (IOException | IllegalArgumentException e) {
-            throw new MalformedControlException(e.getMessage());
+            throw new MalformedControlException(reason(e));
         }
+    }
+
+    /** Why bytes could not be read, for the log: an EOFException has no message of its own. */
+    static String reason(Exception e) {
+        if (e instanceof EOFException) {
+            return "truncated";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Bytes that are not a control message; counted and dropped by the peer. */

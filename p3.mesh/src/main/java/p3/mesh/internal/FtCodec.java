@@ -6,6 +6,7 @@ import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ final class FtCodec {
             }
             return new Ack(out);
         } catch (IOException e) {
-            throw new ControlCodec.MalformedControlException("acknowledgement: " + e);
+            throw new ControlCodec.MalformedControlException("acknowledgement: " + ControlCodec.reason(e));
         }
     }
 
@@ -134,17 +135,17 @@ final class FtCodec {
             List<Held> held = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 Frame f = readFrame(in, payload.length);
-                held.add(new Held(f, in.readUTF()));
+                held.add(new Held(f, readUtf(in)));
             }
             int m = count(in.readInt(), payload.length);
             List<Acked> acked = new ArrayList<>(m);
             for (int i = 0; i < m; i++) {
-                PendingStore.Stream s = new PendingStore.Stream(PeerIds.check(in.readUTF()), PeerIds.check(in.readUTF()));
+                PendingStore.Stream s = new PendingStore.Stream(PeerIds.check(readUtf(in)), PeerIds.check(readUtf(in)));
                 acked.add(new Acked(s, trafficClass(in.readUnsignedByte()), in.readLong(), in.readLong()));
             }
             return new Replica(held, acked);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ControlCodec.MalformedControlException("replica: " + e.getMessage());
+            throw new ControlCodec.MalformedControlException("replica: " + ControlCodec.reason(e));
         }
     }
 
@@ -162,17 +163,17 @@ final class FtCodec {
         out.write(f.payload());
     }
 
-    static Frame readFrame(DataInput in, int maxLength) throws IOException {
+    static Frame readFrame(DataInputStream in, int maxLength) throws IOException {
         FrameType type = FrameType.ofCode(in.readUnsignedByte());
         TrafficClass cls = TrafficClass.ofCode(in.readUnsignedByte());
         if (type == null || cls == null) {
             throw new ControlCodec.MalformedControlException("frame of unknown type or class");
         }
         int flags = in.readUnsignedByte();
-        String sp = in.readUTF();
-        String sc = in.readUTF();
-        String tp = in.readUTF();
-        String tc = in.readUTF();
+        String sp = readUtf(in);
+        String sc = readUtf(in);
+        String tp = readUtf(in);
+        String tc = readUtf(in);
         long seq = in.readLong();
         long nanos = in.readLong();
         int length = in.readInt();
@@ -182,6 +183,21 @@ final class FtCodec {
         byte[] payload = new byte[length];
         in.readFully(payload);
         return new Frame(type, cls, flags, sp, sc, tp, tc, seq, nanos, payload);
+    }
+
+    /**
+     * {@link DataInputStream#readUTF()}, refusing a length beyond the bytes left before anything is
+     * allocated for it: readUTF would allocate some 200 KiB for a string that a 12-byte message
+     * claims, and these bytes come from anyone.
+     */
+    static String readUtf(DataInputStream in) throws IOException {
+        in.mark(2);
+        int length = in.readUnsignedShort();
+        if (length > in.available()) {
+            throw new EOFException();
+        }
+        in.reset();
+        return in.readUTF();
     }
 
     private static void version(DataInput in) throws IOException {

@@ -147,17 +147,17 @@ final class ReplicationQueue implements FtCell {
     /** Strand: sends the changes queued so far; those queued meanwhile wait for the next call. */
     private void drain() {
         draining.set(false);
-        List<FtCodec.Held> held = new ArrayList<>();
+        List<PendingStore.Entry> held = new ArrayList<>();
         List<FtCodec.Acked> acked = new ArrayList<>();
         int bytes = 0;
         PendingStore.Entry e;
         while ((e = newlyHeld.poll()) != null) {
             unreplicated.decrementAndGet();
             if (!e.removed && self.equals(e.holder)) {
-                held.add(new FtCodec.Held(e.frame, e.from));
+                held.add(e);
                 bytes += e.frame.payload().length + 96;
                 if (bytes >= REPLICA_BATCH_BYTES) {
-                    send(held, acked);
+                    send(held, List.of());
                     held = new ArrayList<>();
                     bytes = 0;
                 }
@@ -173,16 +173,25 @@ final class ReplicationQueue implements FtCell {
         }
     }
 
-    private void send(List<FtCodec.Held> held, List<FtCodec.Acked> acked) {
+    private void send(List<PendingStore.Entry> held, List<FtCodec.Acked> acked) {
         RoutingTable t = table.get();
         CellGroup g = t.group();
         if (g == null || t.mates().size() < 2) {
             return; // alone in the cell: nobody to keep a replica
         }
-        byte[] bytes = FtCodec.replica(held, acked);
+        List<FtCodec.Held> replica = new ArrayList<>(held.size());
+        for (PendingStore.Entry e : held) {
+            replica.add(new FtCodec.Held(e.frame, e.from));
+        }
+        byte[] bytes = FtCodec.replica(replica, acked);
         if (g.offer(bytes)) {
             replicaMessages.increment();
             replicaBytes.add(bytes.length);
+        } else if (recording) {
+            // refused (the group's queue is full): the changes wait for the next call instead of being lost
+            newlyHeld.addAll(held);
+            newlyAcked.addAll(acked);
+            unreplicated.addAndGet(held.size() + acked.size());
         }
     }
 }

@@ -22,7 +22,8 @@ import p3.transport.TrafficClass;
  * detaches, so that every held message is seen by one of them; the changes not yet sent stay in the
  * {@link ReplicationQueue} for the new one.
  *
- * <p>Every call into a strategy is guarded: its failure is logged and counted, never a dead peer.
+ * <p>Every call into a strategy is guarded: its failure (a RuntimeException, or a LinkageError or
+ * AssertionError, as the {@link Strand} guards) is logged and counted, never a dead peer.
  * Selection runs on the strand; {@link #held} and {@link #acknowledged} on the data path read the
  * policy in place.
  */
@@ -146,7 +147,7 @@ final class StrategySelection {
             cell.startRecording(); // the cell has nothing of what was held while no strategy ran
             try {
                 attached = next.attach(cell);
-            } catch (RuntimeException x) {
+            } catch (RuntimeException | LinkageError | AssertionError x) {
                 failures.increment();
                 LOG.log(Level.WARNING, () -> self + ": strategy " + next.name() + " failed to attach", x);
             }
@@ -188,7 +189,8 @@ final class StrategySelection {
     private void guard(String what, Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException x) {
+        } catch (RuntimeException | LinkageError | AssertionError x) {
+            // a LinkageError too: a strategy bundle refreshed or uninstalled under an attached policy
             failures.increment();
             failing.log(Level.WARNING, () -> self + ": strategy " + name() + " failed on " + what, x);
         }

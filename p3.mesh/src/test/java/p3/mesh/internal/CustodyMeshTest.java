@@ -22,7 +22,7 @@ import p3.transport.TrafficClass;
  * acknowledgement comes back down, and sends them again after a rebind. The strategies' cell
  * replication and takeovers are tested with the strategies (p3.bench).
  */
-class CustodyTest {
+class CustodyMeshTest {
 
     private static final Qos FT = new Qos(true, Duration.ofMillis(100));
 

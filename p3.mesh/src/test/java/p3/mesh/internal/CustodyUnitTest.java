@@ -1,0 +1,441 @@
+package p3.mesh.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import p3.mesh.CellId;
+import p3.mesh.PeerRole;
+import p3.transport.Frame;
+import p3.transport.FrameType;
+import p3.transport.TrafficClass;
+
+/**
+ * Custody of FT messages on one super-peer (Listings 5 to 8), with a real {@link Routing} over
+ * recording links and virtual time: what is held, where acknowledgements go, and what is sent
+ * again when.
+ *
+ * <p>This super-peer, sp-a, is in cell 01 under sp-root; its children are sp-x and sp-x2 (cell
+ * 011), sp-z (cell 012) and sensor-y (a sensor of cell 01); sp-b is its cell-mate.
+ */
+class CustodyUnitTest {
+
+    static final String SELF = "sp-a";
+    static final String MATE = "sp-b";
+    static final int RETRANSMIT_MS = 100;
+    static final FtSettings SETTINGS = new FtSettings("hybrid", true, RETRANSMIT_MS, 25, 1000);
+
+    final Strand strand = ManualScheduler.inlineStrand(SELF);
+    final ManualScheduler time = new ManualScheduler(strand);
+    final PeerMetrics metrics = new PeerMetrics();
+    final List<Frame> delivered = new ArrayList<>();
+    final Binding root = Neighbours.binding("sp-root", "0");
+    final Child x = Neighbours.child("sp-x", PeerRole.SUPER, "011", SELF);
+    final Child x2 = Neighbours.child("sp-x2", PeerRole.SUPER, "011", SELF);
+    final Child z = Neighbours.child("sp-z", PeerRole.SUPER, "012", SELF);
+    final Child sensorY = Neighbours.child("sensor-y", PeerRole.SENSOR, "01", SELF);
+
+    Routing routing;
+    PendingStore store;
+    Custody custody;
+
+    CustodyUnitTest() {
+        build(PeerRole.SUPER, SETTINGS);
+    }
+
+    private void build(PeerRole role, FtSettings settings) {
+        routing = new Routing(SELF, role, 2, new ControlCodec(2), metrics, (f, from) -> delivered.add(f));
+        store = new PendingStore(settings.storeCapacity());
+        ReplicationQueue replication = new ReplicationQueue(SELF, strand, time, routing::table);
+        StrategySelection strategies = new StrategySelection(SELF, role, settings.strategy(), replication);
+        custody = new Custody(SELF, 2, settings, store, routing, time, replication, strategies, metrics);
+        replication.custody(custody);
+        routing.custodian(custody);
+        if (role == PeerRole.SUPER) {
+            routing.update(t -> t.withCell(CellId.of("01", 2)).withUplinks(List.of(root))
+                    .withChildren(Map.of(x.peer, x, x2.peer, x2, z.peer, z, sensorY.peer, sensorY)));
+        } else {
+            routing.update(t -> t.withCell(CellId.of("011", 2)).withUplinks(List.of(root)));
+        }
+    }
+
+    static Frame ft(String origin, String originCell, TrafficClass cls, long seq) {
+        return new Frame(FrameType.DATA, cls, Frame.FLAG_FAULT_TOLERANT, origin, originCell, "client", "0", seq, 0,
+                new byte[] { (byte) seq });
+    }
+
+    static Frame ft(long seq) {
+        return ft("sensor-1", "011", TrafficClass.EVENT, seq);
+    }
+
+    static Frame ack(String origin, String originCell, TrafficClass cls, long lo, long hi) {
+        Map<TrafficClass, Ranges> m = new EnumMap<>(TrafficClass.class);
+        m.put(cls, FtCodecTest.ranges(lo, hi));
+        return new Frame(FrameType.ACK, TrafficClass.MESH, 0, "client", "0", origin, originCell, 0, 0, FtCodec.ack(m));
+    }
+
+    private List<Frame> up(TrafficClass cls) {
+        return Neighbours.link(root, cls).sent;
+    }
+
+    private List<Frame> upEvents() {
+        return up(TrafficClass.EVENT);
+    }
+
+    private static List<Long> sequences(List<Frame> frames) {
+        return frames.stream().map(Frame::sequence).toList();
+    }
+
+    /** A mate's replica of what it holds, as the cell group hands it over. */
+    private void replicaFrom(String mate, Frame... frames) {
+        List<FtCodec.Held> held = new ArrayList<>();
+        for (Frame f : frames) {
+            held.add(new FtCodec.Held(f, "sp-x"));
+        }
+        custody.onReplica(mate, FtCodec.replica(held, List.of()));
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // The path up, and acknowledgements down (Listings 5 and 6)
+
+    @Test
+    void anFtFrameFromAChildIsHeldAndForwardedUp() {
+        Frame f = ft(1);
+        assertThat(routing.route(f, x.peer, false)).isTrue();
+
+        assertThat(upEvents()).containsExactly(f);
+        List<PendingStore.Entry> held = store.select(e -> true);
+        assertThat(held).hasSize(1);
+        assertThat(held.get(0).frame).isSameAs(f);
+        assertThat(held.get(0).from).isEqualTo(x.peer);
+        assertThat(held.get(0).holder).isEqualTo(SELF);
+
+        Frame plain = Frame.data(TrafficClass.EVENT, "sensor-1", "011", "client", "0", 2, new byte[1]);
+        routing.route(plain, x.peer, false);
+        assertThat(upEvents()).containsExactly(f, plain);
+        assertThat(store.size()).as("a frame that asked for no fault tolerance is not held").isEqualTo(1);
+    }
+
+    @Test
+    void theSameMessageSentAgainFromBelowIsHeldOnceAndForwardedAgain() {
+        routing.route(ft(1), x.peer, false);
+        routing.route(ft(1), x.peer, false); // the child's own retransmission
+        assertThat(store.size()).isEqualTo(1);
+        assertThat(upEvents()).hasSize(2);
+    }
+
+    @Test
+    void anAckRemovesWhatItCoversAndGoesBackDownToTheChildItCameFromOnly() {
+        for (long s = 1; s <= 3; s++) {
+            routing.route(ft(s), x.peer, false);
+        }
+        routing.route(ft(4), x.peer, false);
+        Frame a = ack("sensor-1", "011", TrafficClass.EVENT, 1, 3);
+
+        assertThat(routing.route(a, "sp-root", false)).isTrue();
+
+        assertThat(Neighbours.link(x, TrafficClass.MESH).sent).containsExactly(a);
+        assertThat(Neighbours.sent(x2.links)).isEmpty();
+        assertThat(Neighbours.sent(z.links)).isEmpty();
+        assertThat(Neighbours.sent(sensorY.links)).isEmpty();
+        assertThat(up(TrafficClass.MESH)).isEmpty();
+        assertThat(sequences(store.select(e -> true).stream().map(e -> e.frame).toList())).containsExactly(4L);
+        assertThat(custody.acknowledged.sum()).isEqualTo(3);
+        assertThat(delivered).isEmpty();
+    }
+
+    @Test
+    void anAckForMessagesFromTwoChildrenGoesToBoth() {
+        routing.route(ft(1), x.peer, false);
+        routing.route(ft(2), x.peer, false);
+        routing.route(ft(3), x2.peer, false); // sensor-1 rebound to the other super-peer of 011
+        Frame a = ack("sensor-1", "011", TrafficClass.EVENT, 1, 3);
+
+        routing.route(a, "sp-root", false);
+
+        assertThat(Neighbours.link(x, TrafficClass.MESH).sent).containsExactly(a);
+        assertThat(Neighbours.link(x2, TrafficClass.MESH).sent).containsExactly(a);
+        assertThat(Neighbours.sent(z.links)).isEmpty();
+        assertThat(store.size()).isZero();
+    }
+
+    @Test
+    void anAckNobodyHereHoldsIsRoutedOnTowardsItsTarget() {
+        routing.route(ft(1), x.peer, false);
+
+        Frame down = ack("sensor-9", "012", TrafficClass.EVENT, 1, 5);
+        routing.route(down, "sp-root", false);
+        assertThat(Neighbours.link(z, TrafficClass.MESH).sent).containsExactly(down);
+        assertThat(Neighbours.sent(x.links)).isEmpty();
+
+        Frame elsewhere = ack("sensor-7", "021", TrafficClass.EVENT, 1, 5);
+        routing.route(elsewhere, "sp-z", false);
+        assertThat(up(TrafficClass.MESH)).containsExactly(elsewhere);
+
+        assertThat(store.size()).as("another stream's ack removes nothing").isEqualTo(1);
+        assertThat(custody.acknowledged.sum()).isZero();
+    }
+
+    @Test
+    void anAckWhoseChildIsGoneIsRoutedOnAnotherWay() {
+        routing.route(ft(1), x.peer, false);
+        Neighbours.link(x, TrafficClass.MESH).writable = false;
+        Frame a = ack("sensor-1", "011", TrafficClass.EVENT, 1, 1);
+
+        routing.route(a, "sp-root", false);
+
+        assertThat(Neighbours.link(x2, TrafficClass.MESH).sent).as("the other way down to cell 011")
+                .containsExactly(a);
+        assertThat(store.size()).isZero();
+    }
+
+    @Test
+    void anAckForThisPeerIsNotPassedOn() {
+        build(PeerRole.SENSOR, SETTINGS);
+        Frame own = new Frame(FrameType.DATA, TrafficClass.EVENT, Frame.FLAG_FAULT_TOLERANT, SELF, "011", "client",
+                "0", 1, 0, new byte[1]);
+        custody.sent(own);
+        Frame a = ack(SELF, "011", TrafficClass.EVENT, 1, 1);
+
+        custody.onAck(a, false);
+
+        assertThat(store.size()).isZero();
+        assertThat(Neighbours.sent(root.links)).isEmpty();
+    }
+
+    @Test
+    void aMalformedAckIsCountedAndDropped() {
+        routing.route(ft(1), x.peer, false);
+        Frame bad = new Frame(FrameType.ACK, TrafficClass.MESH, 0, "client", "0", "sensor-1", "011", 0, 0,
+                new byte[] { 1, 1, 3, 0x7F });
+
+        assertThatCode(() -> routing.route(bad, "sp-root", false)).doesNotThrowAnyException();
+        assertThatCode(() -> custody.onAck(new Frame(FrameType.ACK, TrafficClass.MESH, 0, "client", "0", "sensor-1",
+                "011", 0, 0, new byte[0]), false)).doesNotThrowAnyException();
+
+        assertThat(metrics.malformed.sum()).isEqualTo(2);
+        assertThat(store.size()).isEqualTo(1);
+        assertThat(Neighbours.sent(x.links)).isEmpty();
+        assertThat(up(TrafficClass.MESH)).isEmpty();
+    }
+
+    @Test
+    void aMalformedReplicaIsCountedAndDropped() {
+        assertThatCode(() -> custody.onReplica(MATE, new byte[] { FtCodec.REPLICA_TAG, 1, 0, 0, 0, 9 }))
+                .doesNotThrowAnyException();
+        assertThat(metrics.malformed.sum()).isEqualTo(1);
+        assertThat(store.size()).isZero();
+    }
+
+    @Test
+    void aFullStoreCountsWhatItCouldNotHoldAndStillForwardsIt() {
+        build(PeerRole.SUPER, new FtSettings("hybrid", true, RETRANSMIT_MS, 25, 2));
+        for (long s = 1; s <= 5; s++) {
+            routing.route(ft(s), x.peer, false);
+        }
+        assertThat(store.size()).isEqualTo(2);
+        assertThat(custody.notHeld.sum()).isEqualTo(3);
+        assertThat(upEvents()).hasSize(5);
+
+        replicaFrom(MATE, ft("sensor-2", "012", TrafficClass.EVENT, 1));
+        assertThat(custody.notHeld.sum()).as("a mate's replica that finds no room").isEqualTo(4);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Sensor memory (beyond the report)
+
+    @Test
+    void aSensorWithMemoryKeepsItsFtMessagesAndSendsThemAgainAfterARebind() {
+        build(PeerRole.SENSOR, SETTINGS);
+        Frame own = new Frame(FrameType.DATA, TrafficClass.EVENT, Frame.FLAG_FAULT_TOLERANT, SELF, "011", "client",
+                "0", 1, 0, new byte[1]);
+        custody.sent(own);
+        custody.sent(Frame.data(TrafficClass.EVENT, SELF, "011", "client", "0", 2, new byte[1]));
+
+        assertThat(store.select(e -> true)).singleElement().satisfies(e -> {
+            assertThat(e.frame).isSameAs(own);
+            assertThat(e.from).as("began here").isEmpty();
+            assertThat(e.holder).isEqualTo(SELF);
+        });
+
+        custody.rebound();
+        assertThat(upEvents()).containsExactly(own);
+    }
+
+    @Test
+    void aSensorWithoutMemoryKeepsNothing() {
+        build(PeerRole.SENSOR, SETTINGS.withSensorMemory(false));
+        custody.sent(new Frame(FrameType.DATA, TrafficClass.EVENT, Frame.FLAG_FAULT_TOLERANT, SELF, "011", "client",
+                "0", 1, 0, new byte[1]));
+        assertThat(store.size()).isZero();
+        custody.rebound();
+        assertThat(upEvents()).isEmpty();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Sending again: Listing 5's timer, a rebind, a takeover, a lost child cell
+
+    @Test
+    void aMessageNotAcknowledgedGoesUpAgainAfterTheRetransmissionTimeThenAfterDoublingWaits() {
+        custody.start();
+        routing.route(ft(1), x.peer, false);
+        assertThat(upEvents()).hasSize(1);
+
+        time.advance(Duration.ofMillis(RETRANSMIT_MS)); // not yet: it must be overdue
+        assertThat(upEvents()).hasSize(1);
+        time.advance(Duration.ofMillis(RETRANSMIT_MS / 4)); // the next scan
+        assertThat(upEvents()).hasSize(2);
+        long first = time.nanoTime();
+
+        // then it waits twice as long: 200 ms
+        time.advance(Duration.ofMillis(2 * RETRANSMIT_MS));
+        assertThat(upEvents()).hasSize(2);
+        time.advance(Duration.ofMillis(RETRANSMIT_MS / 4));
+        assertThat(upEvents()).hasSize(3);
+        assertThat(time.nanoTime() - first).isGreaterThan(Duration.ofMillis(2 * RETRANSMIT_MS).toNanos());
+
+        // then 400 ms
+        time.advance(Duration.ofMillis(4 * RETRANSMIT_MS));
+        assertThat(upEvents()).hasSize(3);
+        time.advance(Duration.ofMillis(RETRANSMIT_MS / 4));
+        assertThat(upEvents()).hasSize(4);
+        assertThat(custody.resent.sum()).isEqualTo(3);
+
+        // an acknowledgement ends it
+        routing.route(ack("sensor-1", "011", TrafficClass.EVENT, 1, 1), "sp-root", false);
+        time.advance(Duration.ofMillis(50 * RETRANSMIT_MS));
+        assertThat(upEvents()).hasSize(4);
+    }
+
+    @Test
+    void theWaitStopsDoublingAt32RetransmissionTimes() {
+        routing.route(ft(1), x.peer, false);
+        PendingStore.Entry e = store.select(any -> true).get(0);
+        e.timeouts = 9;
+        time.advance(Duration.ofMillis(32 * RETRANSMIT_MS + 1));
+        custody.retransmit();
+        assertThat(upEvents()).as("sent once, then again after 32 periods, not 512").hasSize(2);
+    }
+
+    @Test
+    void aStoppedCustodyScansNoMore() {
+        custody.start();
+        routing.route(ft(1), x.peer, false);
+        custody.stop();
+        time.advance(Duration.ofMillis(10 * RETRANSMIT_MS));
+        assertThat(upEvents()).hasSize(1);
+        assertThat(time.pending()).isZero();
+    }
+
+    @Test
+    void atMostABurstIsSentAgainPerScanOldestFirst() {
+        int n = Custody.RETRANSMIT_BURST + 44;
+        // held newest sequence first, so that age and sequence order differ
+        for (int s = n; s >= 1; s--) {
+            routing.route(ft(s), x.peer, false);
+            time.advance(Duration.ofNanos(1000));
+        }
+        upEvents().clear();
+        time.advance(Duration.ofMillis(RETRANSMIT_MS + 1));
+
+        custody.retransmit();
+
+        assertThat(upEvents()).hasSize(Custody.RETRANSMIT_BURST);
+        List<Long> expected = new ArrayList<>();
+        for (long s = n; s > n - Custody.RETRANSMIT_BURST; s--) {
+            expected.add(s);
+        }
+        assertThat(sequences(upEvents())).containsExactlyElementsOf(expected);
+
+        upEvents().clear();
+        custody.retransmit();
+        assertThat(sequences(upEvents())).as("the rest on the next scan, the burst not again")
+                .hasSize(44).allSatisfy(s -> assertThat(s).isBetween(1L, 44L));
+    }
+
+    @Test
+    void aRebindResendsWhatThisPeerHoldsAndNotTheMatesReplicas() {
+        routing.route(ft(1), x.peer, false);
+        routing.route(ft(2), x.peer, false);
+        replicaFrom(MATE, ft(3), ft("sensor-2", "012", TrafficClass.AUDIO, 1));
+        assertThat(store.size()).isEqualTo(4);
+        upEvents().clear();
+
+        custody.rebound();
+
+        assertThat(sequences(upEvents())).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(up(TrafficClass.AUDIO)).isEmpty();
+        assertThat(custody.resent.sum()).isEqualTo(2);
+    }
+
+    @Test
+    void aTakeoverMakesThisPeerTheHolderAndResendsExactlyTheMatesMessages() {
+        routing.route(ft(1), x.peer, false);
+        replicaFrom(MATE, ft(2), ft("sensor-2", "012", TrafficClass.AUDIO, 7));
+        replicaFrom("sp-c", ft(3));
+        upEvents().clear();
+
+        assertThat(custody.takeOver(MATE)).isEqualTo(2);
+
+        assertThat(sequences(upEvents())).containsExactly(2L);
+        assertThat(sequences(up(TrafficClass.AUDIO))).containsExactly(7L);
+        assertThat(store.select(e -> SELF.equals(e.holder))).hasSize(3);
+        assertThat(store.select(e -> MATE.equals(e.holder))).isEmpty();
+        assertThat(store.select(e -> "sp-c".equals(e.holder))).hasSize(1);
+        assertThat(custody.takenOver.sum()).isEqualTo(2);
+
+        // this peer holds them now: a rebind sends them again, and so does the timer
+        upEvents().clear();
+        custody.rebound();
+        assertThat(sequences(upEvents())).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(custody.takeOver(MATE)).as("nothing left of that mate").isZero();
+    }
+
+    @Test
+    void resendFromACellResendsOnlyWhatCameFromItsSubtree() {
+        routing.route(ft("s-011", "011", TrafficClass.EVENT, 1), x.peer, false);
+        routing.route(ft("s-0112", "0112", TrafficClass.EVENT, 1), x.peer, false);
+        routing.route(ft("s-012", "012", TrafficClass.EVENT, 1), z.peer, false);
+        routing.route(ft("s-01", "01", TrafficClass.EVENT, 1), sensorY.peer, false);
+        routing.route(ft("s-odd", "not-a-cell", TrafficClass.EVENT, 1), x.peer, false);
+        replicaFrom(MATE, ft("s-mate", "011", TrafficClass.EVENT, 1));
+        upEvents().clear();
+
+        assertThat(custody.resendFrom("011")).isEqualTo(2);
+
+        assertThat(upEvents()).extracting(Frame::sourcePeer).containsExactlyInAnyOrder("s-011", "s-0112");
+    }
+
+    @Test
+    void staleReplicasAreDroppedAfterTenRetransmissionPeriods() {
+        routing.route(ft(1), x.peer, false);
+        replicaFrom(MATE, ft(2), ft(3));
+        assertThat(store.size()).isEqualTo(3);
+
+        time.advance(Duration.ofMillis(10 * RETRANSMIT_MS));
+        custody.retransmit();
+        assertThat(store.select(e -> MATE.equals(e.holder))).as("not yet").hasSize(2);
+
+        time.advance(Duration.ofMillis(1));
+        custody.retransmit();
+        assertThat(store.select(e -> MATE.equals(e.holder))).isEmpty();
+        assertThat(store.select(e -> SELF.equals(e.holder))).as("what this peer holds stays until acknowledged")
+                .hasSize(1);
+        assertThat(store.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aReplicaRemovesWhatTheMateSaysWasAcknowledged() {
+        replicaFrom(MATE, ft(1), ft(2), ft(3));
+        custody.onReplica(MATE, FtCodec.replica(List.of(), List.of(new FtCodec.Acked(
+                new PendingStore.Stream("sensor-1", "client"), TrafficClass.EVENT, 1, 2))));
+        assertThat(store.select(e -> true)).extracting(e -> e.frame.sequence()).containsExactly(3L);
+    }
+}
