@@ -82,7 +82,8 @@ final class Strand implements Executor {
             try {
                 pool.execute(this::drain);
             } catch (RejectedExecutionException e) {
-                closed = true; // the runtime's threads are gone: so is the peer
+                close(); // the runtime's threads are gone: so is the peer, and this task will never run
+                return false;
             }
         }
         return true;
