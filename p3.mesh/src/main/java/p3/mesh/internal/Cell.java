@@ -107,7 +107,13 @@ final class Cell {
         leave(true);
         long gen = ++generation;
         if (founding) {
-            serve(target, gen, ok -> join(target, gen, done));
+            serve(target, gen, served -> {
+                if (served) {
+                    join(target, gen, done);
+                } else {
+                    done.accept(false); // the join tries again later
+                }
+            });
         } else {
             join(target, gen, done);
         }
