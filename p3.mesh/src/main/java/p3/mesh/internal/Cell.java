@@ -55,6 +55,7 @@ final class Cell {
     private final Routing routing;
     private final ControlCodec codec;
     private final PeerMetrics metrics;
+    private final PeerStatus status;
     private final RateLimitedLog malformed = new RateLimitedLog(LOG, 5000);
     private Events events;
     private Custody custody;
@@ -82,6 +83,7 @@ final class Cell {
         this.routing = c.routing();
         this.codec = c.codec();
         this.metrics = c.metrics();
+        this.status = c.status();
         this.groups = groups;
     }
 
@@ -145,6 +147,11 @@ final class Cell {
         group = g;
         List<String> members = g.members();
         routing.update(t -> t.withCellGroup(g, members));
+        if (status.over()) {
+            // a crash from another thread while this task ran may have looked for the group before it was published
+            g.crash();
+            return;
+        }
         CellView first = early;
         early = null;
         if (first != null) {
