@@ -124,11 +124,12 @@ final class Cell {
     private void join(CellId target, long gen, Consumer<Boolean> done) {
         GroupSpec spec = new GroupSpec("p3." + s.mesh() + ".cell." + target, self,
                 TreeAddress.of(s.membershipBase(), target.toString(), s.shape().span()));
-        groups.joinAsync(spec, new Listener(gen)).whenComplete((g, failure) -> {
-            if (!strand.offer(() -> joined(target, gen, g, failure, done)) && g != null) {
-                g.crash(); // the peer is gone: so is its membership
-            }
-        });
+        groups.joinAsync(spec, new Listener(gen)).whenComplete((g, failure) -> strand.offer(
+                () -> joined(target, gen, g, failure, done), () -> {
+                    if (g != null) {
+                        g.crash(); // the peer is gone: so is its membership
+                    }
+                }));
     }
 
     private void joined(CellId target, long gen, CellGroup g, Throwable failure, Consumer<Boolean> done) {

@@ -150,8 +150,7 @@ final class Uplink {
             }
         });
         for (TrafficClass cls : wanted) {
-            links.connect(parent.links(), self, cls, handler).whenComplete((l, e) -> {
-                if (!strand.offer(() -> {
+            links.connect(parent.links(), self, cls, handler).whenComplete((l, e) -> strand.offer(() -> {
                     if (over[0]) {
                         if (l != null) {
                             l.abort();
@@ -176,10 +175,11 @@ final class Uplink {
                         timeout.cancel();
                         done.accept(b);
                     }
-                }) && l != null) {
-                    l.abort(); // the peer is gone
-                }
-            });
+                }, () -> {
+                    if (l != null) {
+                        l.abort(); // the peer is gone
+                    }
+                }));
         }
     }
 
@@ -312,14 +312,14 @@ final class Uplink {
             return;
         }
         links.connect(b.parent.links(), self, cls, new ParentSide(b, this, context)).whenComplete((l, e) -> {
-            if (l != null && !strand.offer(() -> {
-                if (b.closedByUs || !classes.get().contains(cls)) {
-                    l.close();
-                } else {
-                    b.links.set(l);
-                }
-            })) {
-                l.abort();
+            if (l != null) {
+                strand.offer(() -> {
+                    if (b.closedByUs || !classes.get().contains(cls)) {
+                        l.close();
+                    } else {
+                        b.links.set(l);
+                    }
+                }, l::abort);
             }
         });
     }
