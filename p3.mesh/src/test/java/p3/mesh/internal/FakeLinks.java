@@ -189,6 +189,13 @@ final class FakeLinks implements Links {
         holdingConnects = on;
     }
 
+    /** How many connects wait. */
+    int heldConnects() {
+        synchronized (heldConnects) {
+            return heldConnects.size();
+        }
+    }
+
     /** Makes the connects that waited, in order. @return how many */
     int releaseConnects() {
         List<Runnable> go;
@@ -198,6 +205,12 @@ final class FakeLinks implements Links {
         }
         go.forEach(Runnable::run);
         return go.size();
+    }
+
+    /** Where {@code peer} listens, or null. */
+    InetSocketAddress addressOf(String peer) {
+        return servers.values().stream().filter(s -> s.peer.equals(peer)).map(s -> s.address).findFirst()
+                .orElse(null);
     }
 
     /** The frames that left {@code peer}'s ends, in order. */

@@ -1,11 +1,14 @@
 package p3.mesh.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static p3.mesh.internal.FakeMesh.BIND_MS;
 import static p3.mesh.internal.FakeMesh.DISCOVERY_MS;
 import static p3.mesh.internal.FakeMesh.STAGGER_MS;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -493,6 +496,44 @@ class JoinTest {
 
         assertThat(mesh.net.links.openEndsOf("sp3")).isEmpty();
         assertThat(mesh.members(C01)).isEmpty();
+    }
+
+    /**
+     * The peer's strand runs on a pool here, and is busy when a link to its parent opens: the task
+     * that would take the link waits, and the crash drops it. The link must not stay open.
+     */
+    @Test
+    void aCrashWhileALinkThatJustOpenedWaitsForTheBusyStrandClosesThatLink() throws Exception {
+        twoLevels();
+        mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS);
+        mesh.start("sp2", PeerRole.SUPER);
+        mesh.net.links.holdConnects(true);
+        try (PeerThreads pool = new PeerThreads(1, 1024, 60_000)) {
+            Strand strand = pool.strand("sp3");
+            Peer sp3 = mesh.start("sp3", PeerRole.SUPER, strand);
+            await().atMost(Duration.ofSeconds(5)).until(() -> mesh.net.links.heldConnects() == 1);
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch busy = new CountDownLatch(1);
+            strand.execute(() -> {
+                running.countDown();
+                try {
+                    busy.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+            mesh.net.links.releaseConnects(); // the link is up; the task that takes it waits
+            assertThat(strand.stats().depth()).isEqualTo(1);
+
+            sp3.crash();
+            busy.countDown();
+
+            assertThat(mesh.net.links.openEndsOf("sp3")).isEmpty();
+            await().atMost(Duration.ofSeconds(5)).until(() -> strand.stats().depth() == 0);
+            assertThat(mesh.members(C01)).isEmpty();
+        }
     }
 
     @Test

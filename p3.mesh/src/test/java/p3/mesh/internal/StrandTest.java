@@ -172,6 +172,28 @@ class StrandTest {
     }
 
     @Test
+    void aTaskThatNeverRunsLetsGoOfWhatItHeld() {
+        List<Runnable> handedToPool = new ArrayList<>();
+        Strand strand = new Strand("holding", handedToPool::add, 2);
+        List<String> letGo = new ArrayList<>();
+        List<String> ran = new ArrayList<>();
+        assertThat(strand.offer(() -> ran.add("a"), () -> letGo.add("a"))).isTrue();
+        assertThat(strand.offer(() -> ran.add("b"), () -> letGo.add("b"))).isTrue();
+        assertThat(strand.offer(() -> ran.add("full"), () -> letGo.add("full"))).isFalse();
+        assertThat(letGo).containsExactly("full");
+
+        strand.close(); // a and b wait: dropped
+        assertThat(letGo).containsExactly("full", "a", "b");
+        assertThat(strand.offer(() -> ran.add("late"), () -> letGo.add("late"))).isFalse();
+        handedToPool.forEach(Runnable::run);
+
+        assertThat(ran).isEmpty();
+        assertThat(letGo).containsExactly("full", "a", "b", "late");
+        assertThat(strand.stats().depth()).isZero();
+        assertThat(strand.stats().failed()).isZero();
+    }
+
+    @Test
     void askAnswersFromOutsideAndRefusesFromInside() throws Exception {
         Strand strand = new Strand("asking", pool(2), 100);
         assertThat(strand.ask(() -> "answer", "none", 5000)).isEqualTo("answer");
