@@ -271,8 +271,10 @@ class JoinTest {
         String parent = sp3.parents().get(0);
         String backup = parent.equals("sp1") ? "sp2" : "sp1";
         assertThat(mesh.net.links.openEnds("sp3", backup)).as("pre-bound").hasSize(1);
+        FakeLinks.End preBound = mesh.net.links.openEnds("sp3", backup).get(0);
         int bindsBefore = mesh.bindsBy("sp3").size();
         int requestsBefore = mesh.net.discovery.asked.size();
+        int linksBefore = mesh.net.links.ends.size();
 
         mesh.peer(parent).crash();
 
@@ -280,6 +282,8 @@ class JoinTest {
         assertThat(sp3.parents()).containsExactly(backup);
         assertThat(mesh.bindsBy("sp3").subList(bindsBefore, mesh.bindsBy("sp3").size())).containsExactly(backup);
         assertThat(mesh.net.discovery.asked).as("no discovery on the fast path").hasSize(requestsBefore);
+        assertThat(mesh.net.links.ends).as("no link opened: the BIND went on the pre-bound one").hasSize(linksBefore);
+        assertThat(mesh.net.links.sentBy("sp3")).last().satisfies(s -> assertThat(s.from()).isSameAs(preBound));
         assertThat(sp3.failures()).singleElement().satisfies(f -> {
             assertThat(f.failed()).isEqualTo(parent);
             assertThat(f.rebind()).isEqualTo(RebindKind.FAST);

@@ -336,6 +336,7 @@ class StrandStressTest {
 
         assertThat(sp.state()).isEqualTo(PeerState.CRASHED);
         assertThat(fired.get()).isGreaterThan(4L * EVENTS_PER_THREAD);
+        assertThat(sp.failures()).as("its parents' resets made it rebind").isNotEmpty();
         long ran = sp.strand().run();
         await().atMost(Duration.ofSeconds(10)).until(() -> strand.stats().depth() == 0);
 
