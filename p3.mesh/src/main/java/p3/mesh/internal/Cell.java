@@ -55,6 +55,7 @@ final class Cell {
     private final Routing routing;
     private final ControlCodec codec;
     private final PeerMetrics metrics;
+    private final PeerStatus status;
     private final RateLimitedLog malformed = new RateLimitedLog(LOG, 5000);
     private Events events;
     private Custody custody;
@@ -82,6 +83,7 @@ final class Cell {
         this.routing = c.routing();
         this.codec = c.codec();
         this.metrics = c.metrics();
+        this.status = c.status();
         this.groups = groups;
     }
 
@@ -107,7 +109,13 @@ final class Cell {
         leave(true);
         long gen = ++generation;
         if (founding) {
-            serve(target, gen, ok -> join(target, gen, done));
+            serve(target, gen, served -> {
+                if (served) {
+                    join(target, gen, done);
+                } else {
+                    done.accept(false); // the join tries again later
+                }
+            });
         } else {
             join(target, gen, done);
         }
@@ -116,11 +124,12 @@ final class Cell {
     private void join(CellId target, long gen, Consumer<Boolean> done) {
         GroupSpec spec = new GroupSpec("p3." + s.mesh() + ".cell." + target, self,
                 TreeAddress.of(s.membershipBase(), target.toString(), s.shape().span()));
-        groups.joinAsync(spec, new Listener(gen)).whenComplete((g, failure) -> {
-            if (!strand.offer(() -> joined(target, gen, g, failure, done)) && g != null) {
-                g.crash(); // the peer is gone: so is its membership
-            }
-        });
+        groups.joinAsync(spec, new Listener(gen)).whenComplete((g, failure) -> strand.offer(
+                () -> joined(target, gen, g, failure, done), () -> {
+                    if (g != null) {
+                        g.crash(); // the peer is gone: so is its membership
+                    }
+                }));
     }
 
     private void joined(CellId target, long gen, CellGroup g, Throwable failure, Consumer<Boolean> done) {
@@ -139,6 +148,11 @@ final class Cell {
         group = g;
         List<String> members = g.members();
         routing.update(t -> t.withCellGroup(g, members));
+        if (status.over()) {
+            // a crash from another thread while this task ran may have looked for the group before it was published
+            g.crash();
+            return;
+        }
         CellView first = early;
         early = null;
         if (first != null) {

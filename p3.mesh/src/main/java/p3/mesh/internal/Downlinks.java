@@ -69,9 +69,7 @@ final class Downlinks implements LinkHandler {
 
     @Override
     public void onOpen(Link link) {
-        if (!strand.offer(() -> opened(link))) {
-            link.abort(); // the peer is gone
-        }
+        strand.offer(() -> opened(link), link::abort); // dropped: the peer is gone
     }
 
     @Override

@@ -89,12 +89,24 @@ public final class Peer implements MeshPeer {
     /** @param time the clock and timers, or null for real time on the runtime's timer */
     Peer(MeshSettings settings, Links links, CellGroups groups, Discovery discovery, PeerThreads threads,
             Scheduler time) {
+        this(settings, links, groups, discovery, threads, threads.strand(settings.peer()), time);
+    }
+
+    /**
+     * For tests: the peer's strand is given, so that virtual time can run its timers on it (a
+     * scheduler's tasks must run on the peer's strand, which a test could not reach otherwise).
+     *
+     * @param strand the strand that owns the peer's state (for instance one that runs on the test's thread)
+     * @param time   the clock and timers, whose tasks run on {@code strand}; null for real time
+     */
+    Peer(MeshSettings settings, Links links, CellGroups groups, Discovery discovery, PeerThreads threads,
+            Strand strand, Scheduler time) {
         this.s = settings;
         this.id = settings.peer();
         this.links = links;
         this.discovery = discovery;
         this.threads = threads;
-        this.strand = threads.strand(id);
+        this.strand = strand;
         this.time = time != null ? time : threads.scheduler(strand);
         PeerRole role = settings.role();
         int span = settings.shape().span();

@@ -76,9 +76,8 @@ final class Placement implements DiscoveryResponder {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<byte[]> reply = new CompletableFuture<>();
-        if (!strand.offer(() -> reply.complete(respond(c, from)))) {
-            reply.complete(null); // crashed, or too busy to answer: the asker asks again
-        }
+        // dropped (crashed, or too busy to answer): silent, and the asker asks again
+        strand.offer(() -> reply.complete(respond(c, from)), () -> reply.complete(null));
         return reply;
     }
 

@@ -64,9 +64,30 @@ final class Strand implements Executor {
         this.capacity = capacity;
     }
 
+    /** A task that holds something (a link, a group) to let go of if it never runs. */
+    private record Droppable(Runnable task, Runnable ifDropped) implements Runnable {
+        @Override
+        public void run() {
+            task.run();
+        }
+    }
+
     /** Queues a task. @return false when refused: the strand is closed or full (counted) */
     boolean offer(Runnable task) {
+        return offer(task, null);
+    }
+
+    /**
+     * Queues a task that holds something, such as a link that just opened: {@code ifDropped} runs
+     * instead (on the caller's or the closing thread) when the task will never run, because it is
+     * refused now or dropped by {@link #close()} while it waits.
+     *
+     * @return false when refused: the strand is closed or full (counted)
+     */
+    boolean offer(Runnable task, Runnable ifDropped) {
+        Runnable queued = ifDropped == null ? task : new Droppable(task, ifDropped);
         if (closed) {
+            dropped(queued);
             return false;
         }
         if (depth.incrementAndGet() > capacity) {
@@ -74,15 +95,22 @@ final class Strand implements Executor {
             refused.increment();
             overflows.log(Level.WARNING, () -> owner + ": strand full (" + capacity + " tasks waiting): a task was "
                     + "refused; " + refused.sum() + " so far");
+            dropped(queued);
             return false;
         }
-        queue.add(task);
+        queue.add(queued);
+        if (closed && queue.remove(queued)) { // closed meanwhile, and close() did not see it
+            depth.decrementAndGet();
+            dropped(queued);
+            return false;
+        }
         if (scheduled.compareAndSet(false, true)) {
             turnedNanos = System.nanoTime();
             try {
                 pool.execute(this::drain);
             } catch (RejectedExecutionException e) {
-                closed = true; // the runtime's threads are gone: so is the peer
+                close(); // the runtime's threads are gone: so is the peer, and this task will never run
+                return false;
             }
         }
         return true;
@@ -114,7 +142,7 @@ final class Strand implements Executor {
                 try {
                     pool.execute(this::drain);
                 } catch (RejectedExecutionException e) {
-                    closed = true;
+                    close();
                 }
             }
         }
@@ -160,11 +188,25 @@ final class Strand implements Executor {
         return runner == Thread.currentThread();
     }
 
-    /** No task is accepted from now on; the one running finishes, the others are dropped. */
+    /** No task is accepted from now on; the one running finishes, the others are dropped (their {@code ifDropped} run). */
     void close() {
         closed = true;
-        queue.clear();
-        depth.set(0);
+        Runnable r;
+        while ((r = queue.poll()) != null) {
+            depth.decrementAndGet();
+            dropped(r);
+        }
+    }
+
+    private void dropped(Runnable r) {
+        if (r instanceof Droppable d) {
+            try {
+                d.ifDropped().run();
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                failed.increment();
+                failures.log(Level.WARNING, () -> owner + ": letting go of a dropped task failed", e);
+            }
+        }
     }
 
     boolean isClosed() {

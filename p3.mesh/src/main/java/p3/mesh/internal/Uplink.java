@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -59,6 +61,11 @@ final class Uplink {
     /** What discovery told of the parent cell: the backups for a fast rebind. */
     private List<PeerRecord> candidates = List.of();
     private final Map<Long, Consumer<Control>> pendingBinds = new HashMap<>();
+    /**
+     * Every binding opened and not closed by this peer: those being opened or bound too, which
+     * are neither bindings nor backups yet, so that a crash or a leave closes their links as well.
+     */
+    private final Set<Binding> opened = ConcurrentHashMap.newKeySet();
     private long bindIds;
 
     /** @param classes the classes a binding opens links for: mesh control, and every class with a service */
@@ -128,6 +135,8 @@ final class Uplink {
     /** Opens a binding's links, one per class, without binding yet; {@code done} gets null when they cannot all open in time. */
     private void open(PeerRecord parent, Consumer<Binding> done) {
         Binding b = new Binding(parent);
+        opened.removeIf(o -> o.closedByUs);
+        opened.add(b);
         ParentSide handler = new ParentSide(b, this, context);
         List<TrafficClass> wanted = classes.get();
         AtomicInteger waiting = new AtomicInteger(wanted.size());
@@ -141,8 +150,7 @@ final class Uplink {
             }
         });
         for (TrafficClass cls : wanted) {
-            links.connect(parent.links(), self, cls, handler).whenComplete((l, e) -> {
-                if (!strand.offer(() -> {
+            links.connect(parent.links(), self, cls, handler).whenComplete((l, e) -> strand.offer(() -> {
                     if (over[0]) {
                         if (l != null) {
                             l.abort();
@@ -158,15 +166,20 @@ final class Uplink {
                         return;
                     }
                     b.links.set(l);
+                    if (status.over()) {
+                        b.close(false); // crashed meanwhile, from another thread: the crash may not have seen this link
+                        return;
+                    }
                     if (waiting.decrementAndGet() == 0) {
                         over[0] = true;
                         timeout.cancel();
                         done.accept(b);
                     }
-                }) && l != null) {
-                    l.abort(); // the peer is gone
-                }
-            });
+                }, () -> {
+                    if (l != null) {
+                        l.abort(); // the peer is gone
+                    }
+                }));
         }
     }
 
@@ -299,14 +312,14 @@ final class Uplink {
             return;
         }
         links.connect(b.parent.links(), self, cls, new ParentSide(b, this, context)).whenComplete((l, e) -> {
-            if (l != null && !strand.offer(() -> {
-                if (b.closedByUs || !classes.get().contains(cls)) {
-                    l.close();
-                } else {
-                    b.links.set(l);
-                }
-            })) {
-                l.abort();
+            if (l != null) {
+                strand.offer(() -> {
+                    if (b.closedByUs || !classes.get().contains(cls)) {
+                        l.close();
+                    } else {
+                        b.links.set(l);
+                    }
+                }, l::abort);
             }
         });
     }
@@ -329,6 +342,9 @@ final class Uplink {
             b.close(gracefully);
         }
         for (Binding b : prebound) {
+            b.close(gracefully);
+        }
+        for (Binding b : opened) {
             b.close(gracefully);
         }
     }

@@ -10,6 +10,9 @@ import java.util.concurrent.TimeUnit;
  * the order they are due, on the strand they were made for. With {@link #inline()} as the strand's
  * pool, every task runs on the test's own thread, so a test of join, rebind or retransmission is
  * deterministic and waits for nothing.
+ *
+ * <p>Several peers share one clock through {@link #on(Executor)}: each view runs its timers on its
+ * own strand, and advancing any of them fires every view's timers, in the order they are due.
  */
 final class ManualScheduler implements Scheduler {
 
@@ -17,12 +20,14 @@ final class ManualScheduler implements Scheduler {
         final long at;
         final long order;
         final Runnable task;
+        final Executor strand;
         boolean cancelled;
 
-        Due(long at, long order, Runnable task) {
+        Due(long at, long order, Runnable task, Executor strand) {
             this.at = at;
             this.order = order;
             this.task = task;
+            this.strand = strand;
         }
 
         @Override
@@ -31,14 +36,29 @@ final class ManualScheduler implements Scheduler {
         }
     }
 
-    private final PriorityQueue<Due> due = new PriorityQueue<>();
+    /** The clock and the timers of every view; guarded by itself. */
+    private static final class Timeline {
+        final PriorityQueue<Due> due = new PriorityQueue<>();
+        long now = 1_000_000_000L;
+        long order;
+    }
+
+    private final Timeline line;
     private final Executor strand;
-    private long now = 1_000_000_000L;
-    private long order;
 
     /** @param strand where the timers' tasks run */
     ManualScheduler(Executor strand) {
+        this(new Timeline(), strand);
+    }
+
+    private ManualScheduler(Timeline line, Executor strand) {
+        this.line = line;
         this.strand = strand;
+    }
+
+    /** The same clock, with timers that run on another strand (another peer's, or the network's). */
+    ManualScheduler on(Executor otherStrand) {
+        return new ManualScheduler(line, otherStrand);
     }
 
     /** A pool that runs a strand's tasks at once, on the thread that gives them. */
@@ -52,47 +72,54 @@ final class ManualScheduler implements Scheduler {
     }
 
     @Override
-    public synchronized long nanoTime() {
-        return now;
+    public long nanoTime() {
+        synchronized (line) {
+            return line.now;
+        }
     }
 
     @Override
-    public synchronized Timer after(long delay, TimeUnit unit, Runnable task) {
-        Due d = new Due(now + unit.toNanos(delay), ++order, task);
-        due.add(d);
+    public Timer after(long delay, TimeUnit unit, Runnable task) {
+        Due d;
+        synchronized (line) {
+            d = new Due(line.now + unit.toNanos(delay), ++line.order, task, strand);
+            line.due.add(d);
+        }
         return () -> {
-            synchronized (ManualScheduler.this) {
+            synchronized (line) {
                 d.cancelled = true;
             }
         };
     }
 
-    /** Moves the clock on, firing every timer due meanwhile at its own time. */
+    /** Moves the clock on, firing every timer due meanwhile at its own time (also those the fired ones set). */
     void advance(Duration by) {
         long target;
-        synchronized (this) {
-            target = now + by.toNanos();
+        synchronized (line) {
+            target = line.now + by.toNanos();
         }
         while (true) {
             Due next;
-            synchronized (this) {
-                next = due.peek();
+            synchronized (line) {
+                next = line.due.peek();
                 if (next == null || next.at > target) {
-                    now = target;
+                    line.now = target;
                     return;
                 }
-                due.poll();
-                now = next.at;
+                line.due.poll();
+                line.now = next.at;
                 if (next.cancelled) {
                     continue;
                 }
             }
-            strand.execute(next.task);
+            next.strand.execute(next.task);
         }
     }
 
-    /** Timers not fired nor cancelled. */
-    synchronized int pending() {
-        return (int) due.stream().filter(d -> !d.cancelled).count();
+    /** Timers not fired nor cancelled, of every view. */
+    int pending() {
+        synchronized (line) {
+            return (int) line.due.stream().filter(d -> !d.cancelled).count();
+        }
     }
 }

@@ -1,0 +1,565 @@
+package p3.mesh.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static p3.mesh.internal.FakeMesh.BIND_MS;
+import static p3.mesh.internal.FakeMesh.DISCOVERY_MS;
+import static p3.mesh.internal.FakeMesh.STAGGER_MS;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import p3.mesh.CellId;
+import p3.mesh.FailureRecord;
+import p3.mesh.PeerRole;
+import p3.mesh.PeerState;
+import p3.mesh.RebindKind;
+import p3.transport.FrameType;
+
+/**
+ * Join, placement and rebind (report, Listings 1 to 3) on virtual time, over the in-memory
+ * transport, each peer on a strand inline on the test's thread: who founds the root and when,
+ * where placement puts each role, what a malformed reply does, how a child rebinds fast or slowly
+ * when its parent fails, what a BIND that is never answered does, and what a crash in the middle
+ * of a join leaves behind.
+ */
+class JoinTest {
+
+    private static final CellId ROOT = CellId.ROOT;
+    private static final CellId C01 = CellId.of("01", 2);
+
+    private FakeMesh mesh;
+
+    @AfterEach
+    void noTaskFailedAndNothingEscaped() {
+        if (mesh != null) {
+            try {
+                assertThat(mesh.troubles()).as(mesh.describe()).isEmpty();
+            } finally {
+                mesh.close();
+            }
+        }
+    }
+
+    /** Span 2, one level below the root; two super-peers in the root, one in a child cell, two sensors there. */
+    private FakeMesh twoLevels() {
+        mesh = new FakeMesh(2, 1, List.of(2, 1), 2);
+        return mesh;
+    }
+
+    /** sp1 founds the root; sp2 joins it; sp3 goes to cell 01 below them. */
+    private Peer rootOfTwoAndAChildCell() throws Exception {
+        Peer sp1 = mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS);
+        mesh.start("sp2", PeerRole.SUPER);
+        Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
+        assertThat(sp1.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sp3.state()).as(mesh.describe()).isEqualTo(PeerState.BOUND);
+        assertThat(sp3.cell()).isEqualTo(C01);
+        return sp3;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // (a) founding the root
+
+    @Test
+    void aLoneSuperPeerFoundsTheRootOnlyOnceNobodyAnsweredItsRequest() throws Exception {
+        twoLevels();
+        long t0 = mesh.clock.nanoTime();
+        Peer sp1 = mesh.start("sp1", PeerRole.SUPER);
+
+        assertThat(sp1.state()).isEqualTo(PeerState.JOINING);
+        assertThat(mesh.asked("0", Control.Kind.REQUEST_CELL)).hasSize(1);
+        mesh.advanceMs(DISCOVERY_MS - 1);
+        assertThat(sp1.state()).isEqualTo(PeerState.JOINING);
+        assertThat(mesh.members(ROOT)).isEmpty();
+        assertThat(mesh.net.discovery.serving("0")).isZero();
+
+        mesh.advanceMs(1);
+        assertThat(sp1.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sp1.cell()).isEqualTo(ROOT);
+        assertThat(mesh.members(ROOT)).containsExactly("sp1");
+        assertThat(mesh.net.discovery.serving("0")).isEqualTo(1);
+        assertThat(sp1.parents()).isEmpty();
+        assertThat(mesh.clock.nanoTime() - t0).isEqualTo(TimeUnit.MILLISECONDS.toNanos(DISCOVERY_MS));
+        assertThat(mesh.asked("0", Control.Kind.REQUEST_CELL)).as("asked once, then founded").hasSize(1);
+    }
+
+    /**
+     * The root fails, and with it the only way up: the super-peer of cell 01 and that of cell 011
+     * both find nobody. Each waits its rank times the stagger (4 for 01, 8 for 011) before founding;
+     * so 01's founds the root, and 011's, asking after its longer wait, is placed under it.
+     */
+    @Test
+    void afterTheRootFailsTheShallowerSuperPeerFoundsItAfterItsStaggerAndTheDeeperJoinsUnderIt() throws Exception {
+        mesh = new FakeMesh(1, 2, List.of(1), 0);
+        Peer sp1 = mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS);
+        Peer sp2 = mesh.start("sp2", PeerRole.SUPER);
+        Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
+        assertThat(List.of(sp1.cell(), sp2.cell(), sp3.cell())).as(mesh.describe())
+                .containsExactly(ROOT, CellId.of("01", 1), CellId.of("011", 1));
+        assertThat(sp3.parents()).containsExactly("sp2");
+
+        sp1.crash();
+        assertThat(sp2.state()).isEqualTo(PeerState.REBINDING);
+        // sp2: RequestParent of the root (D), leaves 01, RequestCell (D), waits 4 x stagger, RequestCell (D)
+        long founds = 3L * DISCOVERY_MS + 4L * STAGGER_MS;
+        mesh.advanceMs(founds - 1);
+        assertThat(mesh.members(ROOT)).isEmpty();
+        assertThat(sp2.state()).isEqualTo(PeerState.JOINING);
+        assertThat(sp3.state()).isEqualTo(PeerState.JOINING);
+        mesh.advanceMs(1);
+        assertThat(mesh.members(ROOT)).containsExactly("sp2");
+        assertThat(sp2.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sp2.cell()).isEqualTo(ROOT);
+
+        // sp3 lost sp2 when it left cell 01 (at D), asked 01 for a parent (D), asked for a cell (D), and waits 8 x stagger
+        long sp3Asks = 3L * DISCOVERY_MS + 8L * STAGGER_MS;
+        mesh.advanceMs(sp3Asks - founds - 1);
+        assertThat(sp3.state()).isEqualTo(PeerState.JOINING);
+        mesh.advanceMs(1);
+        assertThat(sp3.state()).as(mesh.describe()).isEqualTo(PeerState.BOUND);
+        assertThat(sp3.cell()).isEqualTo(CellId.of("01", 1));
+        assertThat(sp3.parents()).containsExactly("sp2");
+        assertThat(mesh.members(ROOT)).containsExactly("sp2");
+
+        assertThat(sp2.failures()).extracting(FailureRecord::failed, FailureRecord::rebind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("sp1", RebindKind.SLOW));
+        assertThat(sp3.failures()).extracting(FailureRecord::failed, FailureRecord::rebind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("sp2", RebindKind.SLOW));
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // (b) placement
+
+    @Test
+    void superPeersFillTheRootThenAChildCellSensorsGoBelowAndTheClientBindsToEveryRootSuperPeer() throws Exception {
+        twoLevels();
+        Peer sp1 = mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS);
+
+        Peer sp2 = mesh.start("sp2", PeerRole.SUPER);
+        assertThat(sp2.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sp2.cell()).isEqualTo(ROOT);
+        assertThat(mesh.members(ROOT)).containsExactly("sp1", "sp2");
+
+        Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
+        assertThat(sp3.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sp3.cell()).isEqualTo(C01);
+        assertThat(mesh.members(C01)).containsExactly("sp3");
+        assertThat(sp3.parents()).hasSize(1).allMatch(p -> p.equals("sp1") || p.equals("sp2"));
+        assertThat(sp3.links()).as("a backup parent pre-bound").anyMatch(l -> l.startsWith("pre "));
+
+        Peer sensor = mesh.start("sensor1", PeerRole.SENSOR);
+        assertThat(sensor.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sensor.cell()).isEqualTo(C01);
+        assertThat(sensor.parents()).containsExactly("sp3");
+
+        Peer client = mesh.start("client", PeerRole.CLIENT);
+        assertThat(client.state()).isEqualTo(PeerState.BOUND);
+        assertThat(client.cell()).isEqualTo(ROOT);
+        assertThat(client.parents()).containsExactlyInAnyOrder("sp1", "sp2");
+
+        assertThat(mesh.clock.nanoTime() - 1_000_000_000L).as("only the founder waited")
+                .isEqualTo(TimeUnit.MILLISECONDS.toNanos(DISCOVERY_MS));
+        // Listing 3: the root cell knows every peer, and where it is
+        for (Peer root : List.of(sp1, sp2)) {
+            assertThat(root.knownRecords()).extracting(PeerRecord::peer, PeerRecord::cell).containsExactlyInAnyOrder(
+                    org.assertj.core.groups.Tuple.tuple("sp1", ROOT), org.assertj.core.groups.Tuple.tuple("sp2", ROOT),
+                    org.assertj.core.groups.Tuple.tuple("sp3", C01),
+                    org.assertj.core.groups.Tuple.tuple("sensor1", C01),
+                    org.assertj.core.groups.Tuple.tuple("client", ROOT));
+        }
+    }
+
+    @Test
+    void aSensorIsNeverPlacedInTheRootAndWaitsForACellWithASuperPeer() throws Exception {
+        twoLevels();
+        mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS);
+        Peer sensor = mesh.start("sensor1", PeerRole.SENSOR);
+        assertThat(sensor.state()).isEqualTo(PeerState.JOINING);
+        assertThat(sensor.parents()).isEmpty();
+
+        mesh.start("sp2", PeerRole.SUPER);
+        mesh.start("sp3", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS);
+        assertThat(sensor.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sensor.parents()).containsExactly("sp3");
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // (c) malformed replies
+
+    @Test
+    void aCellReplyThatIsNotACellOfThisTreeIsCountedAndThePeerAsksAgainUntilAGoodOneComes() throws Exception {
+        twoLevels();
+        mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS);
+        List<String> bad = new java.util.ArrayList<>(List.of("03", "0x")); // of a tree of span 3, and of none
+        mesh.net.discovery.replies = (cell, bytes) -> {
+            Control c = mesh.codec.decode(bytes);
+            if (c.kind() != Control.Kind.CELL || bad.isEmpty()) {
+                return bytes;
+            }
+            return mesh.codec.encode(Control.of(Control.Kind.CELL, c.id(), bad.remove(0)));
+        };
+
+        Peer sp2 = mesh.start("sp2", PeerRole.SUPER);
+        assertThat(sp2.state()).isEqualTo(PeerState.JOINING);
+        assertThat(sp2.counters().malformed()).isEqualTo(1);
+        assertThat(mesh.members(ROOT)).containsExactly("sp1");
+
+        mesh.advanceMs(DISCOVERY_MS);
+        assertThat(sp2.state()).isEqualTo(PeerState.JOINING);
+        assertThat(sp2.counters().malformed()).isEqualTo(2);
+
+        mesh.advanceMs(DISCOVERY_MS);
+        assertThat(sp2.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sp2.cell()).isEqualTo(ROOT);
+        assertThat(sp2.counters().malformed()).isEqualTo(2);
+        assertThat(mesh.asked("0", Control.Kind.REQUEST_CELL)).hasSize(1 + 3);
+    }
+
+    @Test
+    void aReplyThatIsNoControlMessageIsCountedAndTheSensorKeepsAsking() throws Exception {
+        twoLevels();
+        rootOfTwoAndAChildCell();
+        AtomicInteger garbled = new AtomicInteger(2);
+        mesh.net.discovery.replies = (cell, bytes) -> garbled.getAndDecrement() > 0 ? new byte[] { 9, 9, 9 } : bytes;
+
+        Peer sensor = mesh.start("sensor1", PeerRole.SENSOR);
+        assertThat(sensor.counters().malformed()).isEqualTo(1);
+        mesh.advanceMs(DISCOVERY_MS);
+        assertThat(sensor.counters().malformed()).isEqualTo(2);
+        assertThat(sensor.state()).isEqualTo(PeerState.JOINING);
+        mesh.advanceMs(DISCOVERY_MS);
+        assertThat(sensor.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sensor.parents()).containsExactly("sp3");
+    }
+
+    @Test
+    void aRootCellWhoseDiscoveryCannotBeServedIsFoundedAgainLater() throws Exception {
+        twoLevels();
+        mesh.net.discovery.unservable.add("0");
+        Peer sp1 = mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS);
+        assertThat(sp1.state()).isEqualTo(PeerState.JOINING);
+        assertThat(mesh.members(ROOT)).isEmpty();
+
+        mesh.net.discovery.unservable.clear();
+        mesh.advanceMs(10L * DISCOVERY_MS);
+        assertThat(sp1.state()).isEqualTo(PeerState.BOUND);
+        assertThat(mesh.members(ROOT)).containsExactly("sp1");
+        assertThat(mesh.net.discovery.serving("0")).isEqualTo(1);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // (d) rebind
+
+    @Test
+    void whenItsParentFailsAChildRebindsFastToThePreboundBackupWithOneBind() throws Exception {
+        twoLevels();
+        Peer sp3 = rootOfTwoAndAChildCell();
+        String parent = sp3.parents().get(0);
+        String backup = parent.equals("sp1") ? "sp2" : "sp1";
+        assertThat(mesh.net.links.openEnds("sp3", backup)).as("pre-bound").hasSize(1);
+        FakeLinks.End preBound = mesh.net.links.openEnds("sp3", backup).get(0);
+        int bindsBefore = mesh.bindsBy("sp3").size();
+        int requestsBefore = mesh.net.discovery.asked.size();
+        int linksBefore = mesh.net.links.ends.size();
+
+        mesh.peer(parent).crash();
+
+        assertThat(sp3.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sp3.parents()).containsExactly(backup);
+        assertThat(mesh.bindsBy("sp3").subList(bindsBefore, mesh.bindsBy("sp3").size())).containsExactly(backup);
+        assertThat(mesh.net.discovery.asked).as("no discovery on the fast path").hasSize(requestsBefore);
+        assertThat(mesh.net.links.ends).as("no link opened: the BIND went on the pre-bound one").hasSize(linksBefore);
+        assertThat(mesh.net.links.sentBy("sp3")).last().satisfies(s -> assertThat(s.from()).isSameAs(preBound));
+        assertThat(sp3.failures()).singleElement().satisfies(f -> {
+            assertThat(f.failed()).isEqualTo(parent);
+            assertThat(f.rebind()).isEqualTo(RebindKind.FAST);
+        });
+    }
+
+    @Test
+    void whenNoBackupAnswersTheParentCellIsAskedAgainAndANewSuperPeerThereIsBoundSlowly() throws Exception {
+        twoLevels();
+        Peer sp3 = rootOfTwoAndAChildCell();
+        String parent = sp3.parents().get(0);
+        String backup = parent.equals("sp1") ? "sp2" : "sp1";
+        mesh.peer(backup).crash();
+        assertThat(sp3.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sp3.failures()).as("a backup that goes is no rebind").isEmpty();
+        Peer sp4 = mesh.start("sp4", PeerRole.SUPER); // takes the backup's place in the root, unknown to sp3
+        assertThat(sp4.cell()).isEqualTo(ROOT);
+        int cellRequests = mesh.asked("0", Control.Kind.REQUEST_CELL).size();
+        int parentRequests = mesh.asked("0", Control.Kind.REQUEST_PARENT).size();
+
+        mesh.peer(parent).crash();
+        assertThat(sp3.state()).isEqualTo(PeerState.REBINDING);
+        mesh.advanceMs(DISCOVERY_MS);
+
+        assertThat(sp3.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sp3.parents()).containsExactly("sp4");
+        assertThat(sp3.cell()).isEqualTo(C01);
+        assertThat(mesh.asked("0", Control.Kind.REQUEST_PARENT)).hasSize(parentRequests + 1);
+        assertThat(mesh.asked("0", Control.Kind.REQUEST_CELL)).as("no whole join").hasSize(cellRequests);
+        assertThat(sp3.failures()).singleElement().satisfies(f -> {
+            assertThat(f.failed()).isEqualTo(parent);
+            assertThat(f.rebind()).isEqualTo(RebindKind.SLOW);
+        });
+    }
+
+    @Test
+    void whenNobodyIsLeftInTheParentCellTheChildJoinsAllOverAgainAndFoundsTheRoot() throws Exception {
+        twoLevels();
+        Peer sp3 = rootOfTwoAndAChildCell();
+        Peer sensor = mesh.start("sensor1", PeerRole.SENSOR);
+        String parent = sp3.parents().get(0);
+        String backup = parent.equals("sp1") ? "sp2" : "sp1";
+        mesh.peer(backup).crash();
+        int cellRequests = mesh.asked("0", Control.Kind.REQUEST_CELL).size();
+
+        mesh.peer(parent).crash();
+        mesh.advanceMs(DISCOVERY_MS); // RequestParent of the root: nobody
+        assertThat(sp3.state()).isEqualTo(PeerState.JOINING);
+        assertThat(mesh.members(C01)).as("left its cell to join again").isEmpty();
+        // RequestCell: nobody (D); its rank in cell 01 is 4: 4 x stagger; RequestCell again: nobody (D); founds
+        mesh.advanceMs(DISCOVERY_MS + 4L * STAGGER_MS + DISCOVERY_MS);
+
+        assertThat(sp3.state()).as(mesh.describe()).isEqualTo(PeerState.BOUND);
+        assertThat(sp3.cell()).isEqualTo(ROOT);
+        assertThat(mesh.asked("0", Control.Kind.REQUEST_CELL)).hasSizeGreaterThanOrEqualTo(cellRequests + 2);
+        assertThat(sp3.failures()).singleElement().satisfies(f -> {
+            assertThat(f.failed()).isEqualTo(parent);
+            assertThat(f.rebind()).isEqualTo(RebindKind.SLOW);
+        });
+        assertThat(sensor.state()).as("its parent left cell 01").isNotEqualTo(PeerState.BOUND);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // (e) a BIND nobody answers
+
+    @Test
+    void aBindNotAnsweredWithinTheBindTimeoutFailsAndTheNextCandidateIsTried() throws Exception {
+        twoLevels();
+        mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS);
+        mesh.start("sp2", PeerRole.SUPER);
+        mesh.net.links.hold(true);
+
+        Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
+        List<FakeLinks.Sent> held = mesh.net.links.held();
+        assertThat(held).hasSize(1);
+        String first = held.get(0).toPeer();
+        String second = first.equals("sp1") ? "sp2" : "sp1";
+        assertThat(mesh.bindsBy("sp3")).containsExactly(first);
+        mesh.net.links.dropHeld(s -> true); // lost on the way
+
+        mesh.advanceMs(BIND_MS - 1);
+        assertThat(sp3.state()).isEqualTo(PeerState.JOINING);
+        assertThat(mesh.bindsBy("sp3")).containsExactly(first);
+        mesh.advanceMs(1);
+        assertThat(mesh.bindsBy("sp3")).containsExactly(first, second);
+        assertThat(mesh.net.links.ends).filteredOn(e -> e.localPeer.equals("sp3") && e.remotePeer.equals(first))
+                .as("the binding given up is closed").allMatch(e -> !e.isOpen());
+
+        mesh.net.links.hold(false);
+        mesh.net.links.deliverHeld(s -> true);
+        assertThat(sp3.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sp3.parents()).containsExactly(second);
+    }
+
+    @Test
+    void whenEveryBindTimesOutThePeerJoinsAgainAndBindsOnceAParentAnswers() throws Exception {
+        twoLevels();
+        mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS);
+        mesh.start("sp2", PeerRole.SUPER);
+        mesh.net.links.hold(true);
+        Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
+        mesh.advanceMs(2L * BIND_MS);
+        mesh.net.links.dropHeld(s -> true);
+        assertThat(mesh.bindsBy("sp3")).hasSize(2);
+        assertThat(sp3.state()).isEqualTo(PeerState.JOINING);
+
+        mesh.net.links.hold(false);
+        mesh.advanceMs(DISCOVERY_MS); // joins again: the cell, the parents, a BIND that is answered
+        assertThat(sp3.state()).as(mesh.describe()).isEqualTo(PeerState.BOUND);
+        assertThat(sp3.cell()).isEqualTo(C01);
+        assertThat(mesh.members(C01)).containsExactly("sp3");
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // (f) a crash during a join
+
+    private static void crashFromAnotherThread(Peer p) throws Exception {
+        Thread t = new Thread(p::crash, "crasher");
+        t.start();
+        t.join(5000);
+        assertThat(t.isAlive()).as("crash returned").isFalse();
+    }
+
+    @Test
+    void aCrashWhileAskingForACellLeavesNothingThatRunsLater() throws Exception {
+        twoLevels();
+        Peer sp1 = mesh.start("sp1", PeerRole.SUPER);
+        crashFromAnotherThread(sp1);
+        long ran = sp1.strand().run();
+
+        mesh.advanceMs(60_000);
+
+        assertThat(sp1.state()).isEqualTo(PeerState.CRASHED);
+        assertThat(sp1.strand().run()).isEqualTo(ran);
+        assertThat(mesh.members(ROOT)).isEmpty();
+        assertThat(mesh.net.discovery.serving("0")).isZero();
+        assertThat(mesh.net.links.openEndsOf("sp1")).isEmpty();
+    }
+
+    @Test
+    void aCrashWhileFoundingTheRootLeavesNoGroupNorDiscoveryBehind() throws Exception {
+        twoLevels();
+        mesh.net.groups.holdJoins(true);
+        Peer sp1 = mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS); // founding: serves the root's address, then joins its group (held)
+        assertThat(mesh.net.discovery.serving("0")).isEqualTo(1);
+
+        crashFromAnotherThread(sp1);
+        long ran = sp1.strand().run();
+        mesh.net.groups.releaseJoins();
+        mesh.advanceMs(60_000);
+
+        assertThat(mesh.members(ROOT)).as("the group joined after the crash is left").isEmpty();
+        assertThat(mesh.net.discovery.serving("0")).isZero();
+        assertThat(sp1.strand().run()).isEqualTo(ran);
+    }
+
+    @Test
+    void aCrashWhileEnteringACellLeavesNoMemberBehind() throws Exception {
+        twoLevels();
+        Peer sp1 = mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS);
+        mesh.net.groups.holdJoins(true);
+        Peer sp2 = mesh.start("sp2", PeerRole.SUPER);
+
+        crashFromAnotherThread(sp2);
+        mesh.net.groups.releaseJoins();
+        mesh.advanceMs(60_000);
+
+        assertThat(mesh.members(ROOT)).containsExactly("sp1");
+        assertThat(sp1.state()).isEqualTo(PeerState.BOUND);
+        assertThat(mesh.net.discovery.serving("0")).isEqualTo(1);
+    }
+
+    /** The crash comes while the strand is in the middle of its task that completes the join of the cell's group. */
+    @Test
+    void aCrashFromAnotherThreadWhileTheStrandTakesItsNewGroupLeavesNoMemberBehind() throws Exception {
+        twoLevels();
+        mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS);
+        java.util.concurrent.atomic.AtomicBoolean crashed = new java.util.concurrent.atomic.AtomicBoolean();
+        mesh.net.groups.onMembers = m -> {
+            if (m.name.equals("sp2") && crashed.compareAndSet(false, true)) {
+                try {
+                    crashFromAnotherThread(mesh.peer("sp2"));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+        };
+        Peer sp2 = mesh.start("sp2", PeerRole.SUPER);
+        mesh.advanceMs(60_000);
+
+        assertThat(crashed).isTrue();
+        assertThat(sp2.state()).isEqualTo(PeerState.CRASHED);
+        assertThat(mesh.members(ROOT)).containsExactly("sp1");
+        assertThat(mesh.net.discovery.serving("0")).isEqualTo(1);
+    }
+
+    @Test
+    void aCrashWhileOpeningLinksToAParentLeavesNoLinkOpen() throws Exception {
+        twoLevels();
+        mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS);
+        mesh.start("sp2", PeerRole.SUPER);
+        mesh.net.links.holdConnects(true);
+        Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
+
+        crashFromAnotherThread(sp3);
+        mesh.net.links.releaseConnects();
+        mesh.advanceMs(60_000);
+
+        assertThat(mesh.net.links.openEndsOf("sp3")).isEmpty();
+        assertThat(mesh.members(C01)).isEmpty();
+    }
+
+    /**
+     * The peer's strand runs on a pool here, and is busy when a link to its parent opens: the task
+     * that would take the link waits, and the crash drops it. The link must not stay open.
+     */
+    @Test
+    void aCrashWhileALinkThatJustOpenedWaitsForTheBusyStrandClosesThatLink() throws Exception {
+        twoLevels();
+        mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS);
+        mesh.start("sp2", PeerRole.SUPER);
+        mesh.net.links.holdConnects(true);
+        try (PeerThreads pool = new PeerThreads(1, 1024, 60_000)) {
+            Strand strand = pool.strand("sp3");
+            Peer sp3 = mesh.start("sp3", PeerRole.SUPER, strand);
+            await().atMost(Duration.ofSeconds(5)).until(() -> mesh.net.links.heldConnects() == 1);
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch busy = new CountDownLatch(1);
+            strand.execute(() -> {
+                running.countDown();
+                try {
+                    busy.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+            mesh.net.links.releaseConnects(); // the link is up; the task that takes it waits
+            assertThat(strand.stats().depth()).isEqualTo(1);
+
+            sp3.crash();
+            busy.countDown();
+
+            assertThat(mesh.net.links.openEndsOf("sp3")).isEmpty();
+            await().atMost(Duration.ofSeconds(5)).until(() -> strand.stats().depth() == 0);
+            assertThat(mesh.members(C01)).isEmpty();
+        }
+    }
+
+    @Test
+    void aCrashWhileItsBindIsOnTheWayLeavesNoLinkOpenAndTheParentNoChild() throws Exception {
+        twoLevels();
+        Peer sp1 = mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS);
+        Peer sp2 = mesh.start("sp2", PeerRole.SUPER);
+        mesh.net.links.hold(true);
+        Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
+        assertThat(mesh.net.links.held()).singleElement().satisfies(s -> assertThat(s.frame().type())
+                .isEqualTo(FrameType.CONTROL));
+
+        crashFromAnotherThread(sp3);
+        mesh.net.links.hold(false);
+        mesh.net.links.deliverHeld(s -> true);
+        mesh.advanceMs(60_000);
+
+        assertThat(mesh.net.links.openEndsOf("sp3")).isEmpty();
+        assertThat(mesh.members(C01)).isEmpty();
+        for (Peer root : List.of(sp1, sp2)) {
+            assertThat(root.routing.table().children()).doesNotContainKey("sp3");
+        }
+    }
+}
