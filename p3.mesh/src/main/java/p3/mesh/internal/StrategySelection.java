@@ -86,6 +86,7 @@ final class StrategySelection {
         FtPolicy p = policy;
         policy = null;
         strategy = null;
+        cell.stopRecording(); // nothing will send them any more
         if (p != null) {
             guard("detach", p::detach);
         }
