@@ -351,17 +351,19 @@ public final class Peer implements MeshPeer {
         }
         status.crashed();
         strand.close();
-        threads.release(strand);
-        join.stop();
-        streams.halt();
-        strategies.stop();
-        cell.crash();
+        // a killed process's sockets all reset at once; the links go first here because shutting the
+        // JGroups channel down takes 6 to 25 ms on this machine, which would delay every link's reset
+        uplink.closeAll(false);
+        downlinks.closeAll(false);
         LinkServer l = server;
         if (l != null) {
             l.abort();
         }
-        uplink.closeAll(false);
-        downlinks.closeAll(false);
+        cell.crash();
+        threads.release(strand);
+        join.stop();
+        streams.halt();
+        strategies.stop();
         closeDiscovery();
         LOG.log(Level.INFO, "{0}: crashed", id);
     }
