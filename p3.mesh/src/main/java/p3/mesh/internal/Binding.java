@@ -1,5 +1,10 @@
 package p3.mesh.internal;
 
+import java.util.EnumSet;
+import java.util.Set;
+
+import p3.transport.TrafficClass;
+
 /**
  * The parent binding of the ARCHITECTURE's vocabulary: this peer's links to one super-peer of the
  * parent cell, one per class. Made and dropped by {@link Uplink} on the strand; its links are read
@@ -8,6 +13,8 @@ package p3.mesh.internal;
 final class Binding {
     final PeerRecord parent;
     final LinkSet links = new LinkSet();
+    /** The classes whose link is being opened again (strand only): one attempt at a time. */
+    final Set<TrafficClass> connecting = EnumSet.noneOf(TrafficClass.class);
     /** This peer closed it (a rebind, a leave): its links closing is not a failure. */
     volatile boolean closedByUs;
 

@@ -351,14 +351,15 @@ public final class Peer implements MeshPeer {
         }
         status.crashed();
         strand.close();
-        // a killed process's sockets all reset at once; the links go first here because shutting the
-        // JGroups channel down takes 6 to 25 ms on this machine, which would delay every link's reset
-        uplink.closeAll(false);
-        downlinks.closeAll(false);
+        // a killed process's sockets all reset at once; the links go before the JGroups channel because
+        // shutting it down takes 6 to 25 ms on this machine, which would delay every link's reset. The
+        // listening socket goes first: a child that sees its link reset must not find it still accepting
         LinkServer l = server;
         if (l != null) {
             l.abort();
         }
+        uplink.closeAll(false);
+        downlinks.closeAll(false);
         cell.crash();
         threads.release(strand);
         join.stop();

@@ -60,6 +60,7 @@ final class Uplink {
     private volatile List<Binding> prebound = List.of();
     /** What discovery told of the parent cell: the backups for a fast rebind. */
     private List<PeerRecord> candidates = List.of();
+    private final RateLimitedLog repairs = new RateLimitedLog(LOG, 5000);
     private final Map<Long, Consumer<Control>> pendingBinds = new HashMap<>();
     /**
      * Every binding opened and not closed by this peer: those being opened or bound too, which
@@ -247,6 +248,9 @@ final class Uplink {
 
     /** Fast rebind: the pre-bound backup if it is up (one BIND), else the backups that discovery gave. */
     void rebindFast(String failed, Consumer<Boolean> done) {
+        // the failed parent is no backup any more: its cell's view may not have said so yet (a reset
+        // link is seen first), and a pre-binding to it would be a link to a dead peer
+        candidates = candidates.stream().filter(r -> !r.peer().equals(failed)).toList();
         List<Binding> ready = prebound;
         prebound = List.of();
         for (Binding b : ready) {
@@ -256,20 +260,18 @@ final class Uplink {
                         setBindings(List.of(b));
                         done.accept(true);
                     } else {
-                        fastFromCandidates(failed, done);
+                        fastFromCandidates(done);
                     }
                 });
                 return;
             }
             b.close(false);
         }
-        fastFromCandidates(failed, done);
+        fastFromCandidates(done);
     }
 
-    private void fastFromCandidates(String failed, Consumer<Boolean> done) {
-        List<PeerRecord> backups = new ArrayList<>(candidates);
-        backups.removeIf(r -> r.peer().equals(failed));
-        bindToOneOf(ordered(backups), 0, new ArrayList<>(), done);
+    private void fastFromCandidates(Consumer<Boolean> done) {
+        bindToOneOf(ordered(candidates), 0, new ArrayList<>(), done);
     }
 
     /** A binding's MESH link closed: if it is a current one, the parent is lost. */
@@ -285,12 +287,32 @@ final class Uplink {
         events.parentLost(b, reason, detected, !rest.isEmpty());
     }
 
-    /** Housekeeping: a parent whose MESH link is gone without a word reaching the strand is lost too. */
+    /**
+     * Housekeeping: a parent whose MESH link is gone without a word reaching the strand is lost too;
+     * a class's link to a parent that is still there, missing or closed, is opened again (a reconnect
+     * that failed, or a close that no event told of), or that class would stop flowing until a rebind.
+     */
     void check() {
         for (Binding b : bindings) {
             if (!b.links.meshOpen()) {
                 lost(b, CloseReason.RESET);
                 return; // the bindings changed
+            }
+        }
+        List<Binding> all = new ArrayList<>(bindings);
+        all.addAll(prebound);
+        for (Binding b : all) {
+            for (TrafficClass cls : classes.get()) {
+                Link l = b.links.get(cls);
+                if (l != null && !l.isOpen()) {
+                    b.links.clear(l);
+                    l = null;
+                }
+                if (l == null && !b.connecting.contains(cls)) {
+                    repairs.log(Level.WARNING, () -> self + ": no open " + cls.id() + " link to " + b.peer()
+                            + ": opening it again");
+                    reconnect(b, cls);
+                }
             }
         }
     }
@@ -308,20 +330,26 @@ final class Uplink {
     }
 
     private void reconnect(Binding b, TrafficClass cls) {
-        if (b.links.get(cls) != null || b.closedByUs) {
+        if (b.links.get(cls) != null || b.closedByUs || !b.connecting.add(cls)) {
             return;
         }
-        links.connect(b.parent.links(), self, cls, new ParentSide(b, this, context)).whenComplete((l, e) -> {
-            if (l != null) {
+        links.connect(b.parent.links(), self, cls, new ParentSide(b, this, context)).whenComplete((l, e) ->
                 strand.offer(() -> {
-                    if (b.closedByUs || !classes.get().contains(cls)) {
+                    b.connecting.remove(cls);
+                    if (l == null) {
+                        // housekeeping tries again while the parent is there
+                        repairs.log(Level.INFO, () -> self + ": cannot open its " + cls.id() + " link to "
+                                + b.peer() + " again: " + e.getMessage());
+                    } else if (b.closedByUs || !classes.get().contains(cls)) {
                         l.close();
                     } else {
                         b.links.set(l);
                     }
-                }, l::abort);
-            }
-        });
+                }, () -> {
+                    if (l != null) {
+                        l.abort();
+                    }
+                }));
     }
 
     /** Closes a class's links to the parents and backups (its service went away). */

@@ -188,6 +188,11 @@ public final class InProcessMesh implements AutoCloseable {
         return delivered.get(to.id()).stream().filter(f -> f.sourcePeer().equals(from.id())).count();
     }
 
+    long received(Peer to, Peer from, String trafficClass) {
+        return delivered.get(to.id()).stream()
+                .filter(f -> f.sourcePeer().equals(from.id()) && f.trafficClass().id().equals(trafficClass)).count();
+    }
+
     /** Every sensor sends to the client and the client answers each: true when all arrived. */
     boolean everySensorReachesTheClient() {
         Peer client = peer("client");
@@ -207,7 +212,8 @@ public final class InProcessMesh implements AutoCloseable {
     public String describe() {
         StringBuilder out = new StringBuilder();
         for (Peer p : peers.values()) {
-            out.append(p).append(" parents=").append(p.parents()).append('\n');
+            out.append(p).append(" parents=").append(p.parents()).append(' ').append(p.counters())
+                    .append(' ').append(p.strand()).append('\n');
         }
         for (Peer p : live(PeerRole.SUPER)) {
             if (p.cell() != null && p.cell().isRoot()) {
