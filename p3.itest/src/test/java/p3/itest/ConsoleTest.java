@@ -110,6 +110,7 @@ public class ConsoleTest {
         String swap = "{\"action\":\"ft\",\"strategy\":\"passive\",\"scope\":\"runtime\"}";
         assertEquals(403, post(base + "api/action", swap, null).status);
         assertEquals(403, post(base + "api/action", swap, "not-the-token").status);
+        assertEquals(400, post(base + "api/action", "[1,2", null).status);
         String token = Files.readString(Path.of(TOKEN)).strip();
         Http done = post(base + "api/action", swap, token);
         assertEquals(done.body, 200, done.status);
@@ -117,7 +118,9 @@ public class ConsoleTest {
         String audit = Files.readString(Path.of(P3Options.target("itest-audit.log")));
         assertTrue(audit, audit.contains("\"what\":\"ft passive\",\"outcome\":\"refused: no or a wrong operator token\""));
         assertTrue(audit, audit.contains("\"what\":\"ft passive\",\"outcome\":\"ok\""));
-        assertTrue(get(base + "metrics").body.contains("p3_console_actions_total{outcome=\"refused\"} 2"));
+        String counted = get(base + "metrics").body;
+        assertTrue(counted.contains("p3_console_actions_total{outcome=\"refused\"} 2"));
+        assertTrue(counted.contains("p3_console_actions_total{outcome=\"malformed\"} 1"));
 
         // the live feed: the history, then a snapshot
         HttpURLConnection events = (HttpURLConnection) new URL(base + "events").openConnection();

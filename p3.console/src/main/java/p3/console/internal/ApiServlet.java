@@ -81,6 +81,9 @@ public final class ApiServlet extends HttpServlet {
         try {
             request = read(req);
         } catch (IOException | IllegalArgumentException e) {
+            long n = console.counters().badRequests.incrementAndGet();
+            refusals.log(Level.WARNING, () -> "p3 console: refused an action from " + who + ", its body is not a JSON"
+                    + " object (" + n + " refused so far)");
             Responses.error(resp, HttpServletResponse.SC_BAD_REQUEST, "the body is not a JSON object of at most "
                     + MAX_BODY + " bytes: " + e.getMessage());
             return;

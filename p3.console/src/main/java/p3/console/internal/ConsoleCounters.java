@@ -8,6 +8,8 @@ final class ConsoleCounters {
     final AtomicLong actionsFailed = new AtomicLong();
     /** Actions refused for want of the operator's token (403). */
     final AtomicLong actionsRefused = new AtomicLong();
+    /** Actions whose body was not a JSON object of at most 4 KB (400). */
+    final AtomicLong badRequests = new AtomicLong();
     /** Event streams turned away because the most allowed were open (503). */
     final AtomicLong streamsRefused = new AtomicLong();
     /** Event streams dropped because their client could not be written to. */

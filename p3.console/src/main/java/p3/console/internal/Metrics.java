@@ -112,7 +112,8 @@ final class Metrics {
             "Bad input from the network that the links refused, by reason");
 
     static final PromText.Family ACTIONS = new PromText.Family("p3_console_actions_total", C,
-            "Actions asked of the console, by outcome: ok, failed, or refused (no or a wrong operator token: 403)");
+            "Actions asked of the console, by outcome: ok, failed, refused (no or a wrong operator token: 403), or"
+                    + " malformed (the body is not a JSON object of at most 4 KB: 400)");
     static final PromText.Family STREAMS = new PromText.Family("p3_console_event_streams", G,
             "Pages following the mesh live now");
     static final PromText.Family STREAMS_REFUSED = new PromText.Family("p3_console_event_streams_refused_total", C,
@@ -150,6 +151,7 @@ final class Metrics {
         t.sample(ACTIONS, counters.actionsOk.get(), "outcome", "ok");
         t.sample(ACTIONS, counters.actionsFailed.get(), "outcome", "failed");
         t.sample(ACTIONS, counters.actionsRefused.get(), "outcome", "refused");
+        t.sample(ACTIONS, counters.badRequests.get(), "outcome", "malformed");
         t.sample(STREAMS, streams);
         t.sample(STREAMS_REFUSED, counters.streamsRefused.get(), "reason", "too_many");
         t.sample(STREAMS_REFUSED, counters.streamsDropped.get(), "reason", "dropped");

@@ -85,7 +85,7 @@ class MetricsTest {
                 "p3_transport_rejections_total{reason=\"bad_magic\"} 9",
                 "p3_transport_rejections_total{reason=\"too_long\"} 0",
                 "p3_transport_frames_refused_total 5",
-                "p3_console_actions_total{outcome=\"refused\"} 0",
+                "p3_console_actions_total{outcome=\"refused\"} 0", "p3_console_actions_total{outcome=\"malformed\"} 0",
                 "process_cpu_seconds_total ", "jvm_memory_heap_used_bytes ");
     }
 
