@@ -69,6 +69,9 @@ public final class FileAuditLog implements AuditLog {
             throw new IllegalStateException("p3: cannot create the audit log " + file.toAbsolutePath() + " (" + e
                     + "); set file of configuration " + AuditLog.PID + " or the framework property " + FILE_PROPERTY, e);
         }
+        // the JSON writer's classes load now, not on the thread of the first command that changes the mesh
+        // (a few hundred ms of class loading there, in the middle of a strategy swap under load)
+        MeshJson.write(MeshJson.object());
         LOG.log(Level.INFO, "p3: audit log {0}", file.toAbsolutePath());
     }
 
