@@ -3,6 +3,7 @@
 'use strict';
 
 const SVG = 'http://www.w3.org/2000/svg';
+const RECENT_MS = 5000;  // how long a failure seen by a peer here marks the failed peer, before the tree tells
 const COLORS = { audio: '#2f6fd0', video: '#8a3fc7', event: '#d0782f' };
 const state = {
   points: [],          // history: {t, classes: {CLASS: {p50, p99, lost, ...}}}
@@ -96,9 +97,10 @@ function drawTree(s) {
   }
   for (const [id, e] of entries) state.seen.set(id, e);
   for (const [id, e] of state.ghosts) if (!entries.has(id)) entries.set(id, e);
+  // a peer seen failing is marked at once; after a while the tree (the root's view) tells: a peer it
+  // no longer lists stays drawn as failed (a ghost), one that came back is drawn bound again
   const failedIds = new Set();
-  const lastBound = new Map();
-  for (const f of s.failures) failedIds.add(f.failed);
+  for (const f of s.failures) if (s.time - f.detected_epoch_ms < RECENT_MS) failedIds.add(f.failed);
   for (const [id, p] of local) if (p.state === 'BOUND') failedIds.delete(id);
   $('tree-seen').textContent = s.tree.seen_by ? 'as ' + s.tree.seen_by + ' knows it' : '';
 
@@ -171,7 +173,6 @@ function drawTree(s) {
     g.appendChild(el('text', { x: p.x, y: p.y + (p.shape === 'super' ? 26 : 24), 'text-anchor': 'middle' }, id));
     svg.appendChild(g);
   }
-  lastBound.clear();
 }
 
 // --- classes and charts -----------------------------------------------------------------------
