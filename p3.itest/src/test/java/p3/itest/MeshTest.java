@@ -99,7 +99,7 @@ public class MeshTest {
     }
 
     @Test
-    public void stoppingTheVideoBundleStopsVideoAloneAndStartingItResumesIt() throws Exception {
+    public void unloadingVideoStopsVideoAloneAndLoadingItResumesItAndBothAreAudited() throws Exception {
         discoveryPort = PortRuns.freeUdp(3);
         membershipPort = PortRuns.freeUdp(3);
         for (String id : List.of("sp1", "sp2", "sp3", "sp4")) {
@@ -117,7 +117,8 @@ public class MeshTest {
                 && Probes.received(client, "event") > 10);
 
         Bundle video = Probes.bundle(context, "p3.service.video");
-        video.stop();
+        String unloaded = execute("p3:unload video");
+        assertTrue(unloaded, unloaded.contains("video unloaded") && video.getState() != Bundle.ACTIVE);
         long videoStopped = Probes.received(client, "video");
         long audioThen = Probes.received(client, "audio");
         long eventThen = Probes.received(client, "event");
@@ -126,7 +127,10 @@ public class MeshTest {
         assertEquals("no video while its bundle is stopped", videoStopped, Probes.received(client, "video"));
         assertTrue(peerService("sensor1").links().stream().noneMatch(l -> l.contains(" video ")));
 
-        video.start();
+        execute("p3:load video");
+        String audit = java.nio.file.Files.readString(java.nio.file.Path.of(P3Options.target("itest-audit.log")));
+        assertTrue(audit, audit.contains("\"what\":\"unload video\",\"outcome\":\"ok\"")
+                && audit.contains("\"what\":\"load video\",\"outcome\":\"ok\"") && audit.contains("\"who\":\"shell (user "));
         await().atMost(BOUND).until(() -> Probes.received(client, "video") > videoStopped + 2 * 24);
         for (String cls : List.of("audio", "event")) {
             ClassStats c = Probes.stats(client, cls);

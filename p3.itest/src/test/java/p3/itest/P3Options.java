@@ -16,11 +16,18 @@ final class P3Options {
     private P3Options() {
     }
 
-    /** The whole runtime's bundles: a peer's, the strategies and services, Gogo and the mesh's shell commands. */
+    /**
+     * The whole runtime's bundles: a peer's, the strategies and services, Gogo and the mesh's shell
+     * commands (with Jackson, and the audit log in target/).
+     */
     static Option runtime() {
         return composite(
                 headless(),
+                systemProperty("p3.audit.file").value(target("itest-audit.log")),
                 mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject(),
+                mavenBundle("com.fasterxml.jackson.core", "jackson-annotations").versionAsInProject(),
+                mavenBundle("com.fasterxml.jackson.core", "jackson-core").versionAsInProject(),
+                mavenBundle("com.fasterxml.jackson.core", "jackson-databind").versionAsInProject(),
                 reactorBundle("p3.bundle.meshshell"),
                 reactorBundle("p3.bundle.ftactive"),
                 reactorBundle("p3.bundle.ftpassive"),
@@ -28,6 +35,26 @@ final class P3Options {
                 reactorBundle("p3.bundle.audio"),
                 reactorBundle("p3.bundle.video"),
                 reactorBundle("p3.bundle.event"));
+    }
+
+    /**
+     * The runtime and the web console on Felix HTTP (Jetty) at 127.0.0.1 on a free port; the
+     * operator's token in {@code tokenFile}.
+     */
+    static Option console(String tokenFile) {
+        return composite(
+                runtime(),
+                systemProperty("org.osgi.service.http.port").value("0"),
+                systemProperty("org.apache.felix.http.host").value("127.0.0.1"),
+                systemProperty("p3.console.tokenFile").value(tokenFile),
+                mavenBundle("org.apache.felix", "org.apache.felix.http.servlet-api").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.http.jetty").versionAsInProject(),
+                reactorBundle("p3.bundle.console"));
+    }
+
+    /** A file under this module's target/. */
+    static String target(String name) {
+        return new File(System.getProperty("p3.itest.target", "target"), name).getAbsolutePath();
     }
 
     /** What a peer needs and nothing more: SCR, Config Admin, Netty, the transport and the mesh. No Gogo. */

@@ -249,6 +249,10 @@ final class ProcessSystem implements MeshSystem {
         c.add("-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %5$s%6$s%n");
         c.add("-Dorg.osgi.framework.storage=" + storage);
         c.add("-Dp3.shell.port=" + shellPort);
+        // the web console of each runtime on a free port, its token and audit log beside the storage
+        c.add("-Dorg.osgi.service.http.port=0");
+        c.add("-Dp3.console.tokenFile=" + storage.resolveSibling(peer.id() + "-console.token"));
+        c.add("-Dp3.audit.file=" + storage.resolveSibling(peer.id() + "-audit.log"));
         c.add("-Dp3.local.mesh=peer");
         peer.properties().forEach((k, v) -> c.add("-D" + k + "=" + v));
         c.add("-jar");

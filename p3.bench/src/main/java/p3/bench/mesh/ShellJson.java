@@ -14,7 +14,9 @@ import p3.mesh.FailureRecord;
 import p3.mesh.RebindKind;
 
 /**
- * The JSON answers of a runtime's shell: {@code p3:stats --json} and {@code p3:failures --json}.
+ * The JSON answers of a runtime's shell: {@code p3:stats --json} and {@code p3:failures --json}
+ * (p3.report.base's {@code MeshJson} writes them). A class's {@code sent_reported} is what its
+ * sensors last reported, so it is final only once they stopped and reported (p3:stopsources).
  * A log line that the command's thread wrote may come before the answer (Gogo hands the thread's
  * standard streams to the session), so the answer is the last line that starts with a brace.
  */
@@ -49,7 +51,7 @@ final class ShellJson {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode c = e.getValue();
                 JsonNode l = field(c, "latency_ms");
-                classes.add(new ClassStats(e.getKey(), number(c, "sent"), number(c, "received"), number(c, "lost"),
+                classes.add(new ClassStats(e.getKey(), number(c, "sent_reported"), number(c, "received"), number(c, "lost"),
                         number(c, "duplicates"), number(c, "late"), number(c, "corrupt"), decimal(l, "mean"),
                         decimal(l, "stddev"), decimal(l, "p50"), decimal(l, "p99"), decimal(l, "max")));
             }
@@ -61,7 +63,7 @@ final class ShellJson {
             for (JsonNode parent : array(p, "parents")) {
                 parents.add(parent.asText());
             }
-            peers.add(new PeerStats(text(p, "peer"), text(p, "role"), text(p, "cell"), text(p, "state"), parents,
+            peers.add(new PeerStats(text(p, "peer"), text(p, "role"), optionalText(p, "cell"), text(p, "state"), parents,
                     number(p, "control_bytes"), number(p, "control_messages"), number(p, "payload_bytes"),
                     number(p, "payload_messages"), number(ft, "replica_bytes"), number(ft, "replica_messages")));
         }
@@ -121,6 +123,15 @@ final class ShellJson {
 
     private static String text(JsonNode node, String name) {
         return field(node, name).asText();
+    }
+
+    /** A text field that may be null (a peer's cell before it has one). */
+    private static String optionalText(JsonNode node, String name) {
+        JsonNode v = node.get(name);
+        if (v == null) {
+            throw new IllegalStateException("the shell's JSON has no field " + name + " in " + node);
+        }
+        return v.isNull() ? null : v.asText();
     }
 
     private static long number(JsonNode node, String name) {

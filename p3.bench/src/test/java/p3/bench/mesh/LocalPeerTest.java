@@ -76,7 +76,9 @@ class LocalPeerTest {
         }
         assertThat(LocalPeer.of(properties::get)).isEqualTo(SP03);
         assertThat(properties).containsEntry("p3.local.mesh", "peer").containsEntry("p3.shell.port", "23456")
-                .containsEntry("org.osgi.framework.storage", Path.of("/tmp/fw").toString());
+                .containsEntry("org.osgi.framework.storage", Path.of("/tmp/fw").toString())
+                .containsEntry("org.osgi.service.http.port", "0")
+                .containsEntry("p3.console.tokenFile", Path.of("/tmp/sp03-console.token").toString());
         assertThat(command.get(0)).endsWith("java");
         assertThat(command.subList(command.size() - 2, command.size())).containsExactly("-jar", "/x/p3.jar");
     }

@@ -11,14 +11,14 @@ import p3.mesh.ClassStats;
 import p3.mesh.FailureRecord;
 import p3.mesh.RebindKind;
 
-/** The JSON of a runtime's p3:stats --json and p3:failures --json, as p3.mesh's StatsReport writes it. */
+/** The JSON of a runtime's p3:stats --json and p3:failures --json, as p3.report.base's MeshJson writes it. */
 class ShellJsonTest {
 
     /** A client's runtime, with a log line that the command's thread wrote before the answer. */
     static final String CLIENT_STATS = "04:27:17.173 INFO client: link VIDEO to sp02 /127.0.0.1:36199 idle, closing\n"
-            + "{\"clients\":[{\"peer\":\"client\",\"classes\":{\"audio\":{\"sent\":119,\"received\":118,\"lost\":1,"
+            + "{\"clients\":[{\"peer\":\"client\",\"classes\":{\"audio\":{\"sent_reported\":119,\"received\":118,\"lost\":1,"
             + "\"duplicates\":2,\"late\":3,\"corrupt\":0,\"latency_ms\":{\"mean\":2.145,\"stddev\":0.500,\"p50\":2.100,"
-            + "\"p99\":4.000,\"max\":5.250}},\"video\":{\"sent\":75,\"received\":75,\"lost\":0,\"duplicates\":0,"
+            + "\"p99\":4.000,\"max\":5.250}},\"video\":{\"sent_reported\":75,\"received\":75,\"lost\":0,\"duplicates\":0,"
             + "\"late\":1,\"corrupt\":0,\"latency_ms\":{\"mean\":0.000,\"stddev\":0.000,\"p50\":0.000,\"p99\":0.000,"
             + "\"max\":0.000}}}}],\"peers\":[{\"peer\":\"client\",\"role\":\"client\",\"cell\":\"0\",\"state\":\"BOUND\","
             + "\"parents\":[\"sp01\",\"sp02\"],\"control_bytes\":5723,\"payload_bytes\":0,\"control_messages\":128,"
@@ -50,6 +50,13 @@ class ShellJsonTest {
         assertThat(s.clientClasses()).isEmpty();
         assertThat(s.peers()).containsExactly(new ShellJson.PeerStats("sp03", "super", "01", "BOUND", List.of("sp01"),
                 100, 10, 2000, 20, 700, 7));
+    }
+
+    @Test
+    void aPeerWithoutACellHasANullCell() {
+        ShellJson.RuntimeStats s = ShellJson.stats(SUPER_STATS.replace("\"cell\":\"01\"", "\"cell\":null"));
+
+        assertThat(s.peers().get(0).cell()).isNull();
     }
 
     @Test

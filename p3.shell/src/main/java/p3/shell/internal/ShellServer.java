@@ -50,6 +50,8 @@ import org.apache.felix.service.command.Converter;
 final class ShellServer implements AutoCloseable {
 
     static final String STATUS = "%%p3-status";
+    /** The session variable that says where a command came from (p3.mesh.shell's audit log reads it). */
+    static final String ORIGIN = "p3.origin";
 
     /** Limits of one server, checked by the caller. */
     record Limits(int maxLineBytes, int readTimeoutMs, int maxSessions) {}
@@ -182,7 +184,7 @@ final class ShellServer implements AutoCloseable {
                 }
                 return;
             }
-            execute(line, out);
+            execute(line, out, "remote shell " + client.getRemoteSocketAddress());
         } catch (IOException e) {
             if (!closed) {
                 reject(client, "client gone (" + e.getMessage() + ")");
@@ -218,10 +220,12 @@ final class ShellServer implements AutoCloseable {
         return s;
     }
 
-    private void execute(String line, OutputStream socket) throws IOException {
+    /** @param origin where the command came from: the session variable {@value #ORIGIN}, which the audit log records */
+    private void execute(String line, OutputStream socket, String origin) throws IOException {
         Reply reply = new Reply(new BufferedOutputStream(socket));
         String failure = null;
         try (CommandSession session = processor.createSession(InputStream.nullInputStream(), reply, reply)) {
+            session.put(ORIGIN, origin);
             Object result = session.execute(line);
             if (result instanceof Throwable t) {
                 failure = describe(t);

@@ -32,7 +32,9 @@ import p3.transport.PortRuns;
  * The live local mesh of {@code ./p3 run}: when the framework property {@value #MESH_PROPERTY} is
  * {@code report}, it creates the report's bench topology (span 2, 2 super-peers per cell, 3 levels,
  * 8 sensors, 1 client) as factory configurations in this runtime, asks every sensor for every
- * class that is loaded, and prints one line per second. With {@value #DURATION_PROPERTY} (for
+ * class that is loaded, and prints one line per second. {@code small} does the same with 7 peers
+ * (span 2, 2 levels: 2 super-peers at the root, 1 in each of cells 01 and 02, 1 sensor each, 1
+ * client), for a small machine or a quick look at the console. With {@value #DURATION_PROPERTY} (for
  * example {@code 30s}) it prints the final statistics after that long and stops the framework.
  * {@value #FT_PROPERTY} says which classes the client asks to be fault-tolerant (an {@link FtMode},
  * {@code all} when absent).
@@ -75,13 +77,14 @@ public final class LocalMesh {
             }
             return;
         }
-        if (!shape.equals("report")) {
-            throw new IllegalArgumentException(MESH_PROPERTY + " must be report, peer or off: " + shape);
+        if (!shape.equals("report") && !shape.equals("small")) {
+            throw new IllegalArgumentException(MESH_PROPERTY + " must be report, small, peer or off: " + shape);
         }
+        boolean small = shape.equals("small");
         Duration duration = parseDuration(context.getProperty(DURATION_PROPERTY));
         String ft = context.getProperty(FT_PROPERTY);
         FtMode mode = ft == null || ft.isBlank() ? FtMode.ALL : FtMode.of(ft);
-        thread = new Thread(() -> run(duration, mode), "p3-local-mesh");
+        thread = new Thread(() -> run(small, duration, mode), "p3-local-mesh");
         thread.setDaemon(true);
         thread.start();
     }
@@ -119,22 +122,30 @@ public final class LocalMesh {
         // and the next activation removes the configuration before it creates one.
     }
 
-    private void run(Duration duration, FtMode mode) {
+    private void run(boolean small, Duration duration, FtMode mode) {
         try {
             removeOurs();
             int discovery = PortRuns.freeUdp(7);
             int membership = PortRuns.freeUdp(7);
+            Hashtable<String, Object> shape = new Hashtable<>();
+            if (small) {
+                shape.put("depth", 1);
+                shape.put("superPeersPerCell", "2,1");
+                shape.put("sensorsPerCell", 1);
+            }
+            int supers = small ? 4 : 14;
+            int sensors = small ? 2 : 8;
             long start = System.nanoTime();
-            for (int i = 1; i <= 14; i++) {
-                peer(String.format("sp%02d", i), "super", discovery, membership);
+            for (int i = 1; i <= supers; i++) {
+                peer(String.format("sp%02d", i), "super", discovery, membership, shape);
             }
-            for (int i = 1; i <= 8; i++) {
-                peer("sensor" + i, "sensor", discovery, membership);
+            for (int i = 1; i <= sensors; i++) {
+                peer("sensor" + i, "sensor", discovery, membership, shape);
             }
-            MeshPeer client = peer("client", "client", discovery, membership);
+            MeshPeer client = peer("client", "client", discovery, membership, shape);
             System.out.printf(Locale.ROOT,
-                    "p3: local mesh of 23 peers formed in %d ms, FT for %s (p3:tree, p3:stats, p3:ft, p3:crash)%n",
-                    (System.nanoTime() - start) / 1_000_000, mode.label());
+                    "p3: local mesh of %d peers formed in %d ms, FT for %s (p3:tree, p3:stats, p3:ft, p3:crash)%n",
+                    supers + sensors + 1, (System.nanoTime() - start) / 1_000_000, mode.label());
             for (ServiceReference<TrafficService> ref : context.getServiceReferences(TrafficService.class, null)) {
                 TrafficService s = context.getService(ref);
                 try {
@@ -180,9 +191,9 @@ public final class LocalMesh {
         return out;
     }
 
-    private MeshPeer peer(String id, String role, int discovery, int membership)
+    private MeshPeer peer(String id, String role, int discovery, int membership, Hashtable<String, Object> shape)
             throws IOException, InterruptedException, InvalidSyntaxException {
-        Hashtable<String, Object> p = new Hashtable<>();
+        Hashtable<String, Object> p = new Hashtable<>(shape);
         p.put("peerId", id);
         p.put("role", role);
         p.put("mesh", "local" + ProcessHandle.current().pid());

@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -21,18 +24,30 @@ import p3.mesh.PeerState;
 import p3.mesh.Qos;
 import p3.mesh.StrandStats;
 import p3.mesh.spi.FtStrategy;
+import p3.mesh.audit.AuditLog;
 import p3.mesh.spi.TrafficService;
+import p3.report.base.TrafficBundles;
 
 /**
  * Gogo commands of scope {@code p3}: the tree, the peers, their links and failures, fault injection,
- * and what a bench needs to drive one peer per runtime (request, restart latency, stop sources).
+ * loading and unloading traffic classes, and what a bench needs to drive one peer per runtime
+ * (request, restart latency, stop sources). Every command that changes the mesh is written to the
+ * {@link AuditLog}, with where it came from: the session variable {@value #ORIGIN} (the remote shell
+ * sets it) and the runtime's user.
  */
 @Component(service = MeshCommands.class, property = { "osgi.command.scope=p3", "osgi.command.function=tree",
         "osgi.command.function=peers", "osgi.command.function=links", "osgi.command.function=failures",
         "osgi.command.function=crash", "osgi.command.function=crashcell", "osgi.command.function=leave",
         "osgi.command.function=stats", "osgi.command.function=ft", "osgi.command.function=request",
-        "osgi.command.function=restartlatency", "osgi.command.function=stopsources" })
+        "osgi.command.function=restartlatency", "osgi.command.function=stopsources", "osgi.command.function=load",
+        "osgi.command.function=unload", "osgi.command.function=classes" })
 public final class MeshCommands {
+
+    /** The session variable that says where a command came from, e.g. {@code remote shell 127.0.0.1:40312}. */
+    public static final String ORIGIN = "p3.origin";
+
+    private final BundleContext context;
+    private final AuditLog audit;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -45,6 +60,36 @@ public final class MeshCommands {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<TrafficService> traffic;
+
+    @Activate
+    public MeshCommands(BundleContext context, @Reference AuditLog audit) {
+        this.context = context;
+        this.audit = audit;
+    }
+
+    /** An action that changes the mesh; what it returns is the command's answer. */
+    @FunctionalInterface
+    interface Action {
+        String run() throws Exception;
+    }
+
+    /** Runs the action and writes it to the audit log, with its outcome; a failure is thrown on. */
+    private String audited(CommandSession session, String what, Action action) throws Exception {
+        String who = who(session);
+        try {
+            String answer = action.run();
+            audit.record(who, what, "ok");
+            return answer;
+        } catch (Exception e) {
+            audit.record(who, what, "failed: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    static String who(CommandSession session) {
+        Object origin = session == null ? null : session.get(ORIGIN);
+        return (origin == null ? "shell" : origin.toString()) + " (user " + System.getProperty("user.name") + ")";
+    }
 
     @Descriptor("the tree as a root super-peer of this runtime sees it")
     public String tree() {
@@ -109,7 +154,13 @@ public final class MeshCommands {
     }
 
     @Descriptor("the clients of this runtime ask every sensor for every loaded traffic class, at its profile's deadline")
-    public String request(@Descriptor("which classes are fault-tolerant: none, event, event+video or all") String mode) {
+    public String request(CommandSession session,
+            @Descriptor("which classes are fault-tolerant: none, event, event+video or all") String mode)
+            throws Exception {
+        return audited(session, "request " + mode, () -> request(mode));
+    }
+
+    private String request(String mode) {
         FtMode m = FtMode.of(mode);
         List<MeshPeer> clients = here(PeerRole.CLIENT);
         List<TrafficService> services = new ArrayList<>(traffic);
@@ -129,7 +180,11 @@ public final class MeshCommands {
     }
 
     @Descriptor("the clients of this runtime measure latency from now on (after a warm-up); the counts go on")
-    public String restartlatency() {
+    public String restartlatency(CommandSession session) throws Exception {
+        return audited(session, "restartlatency", this::restartLatency);
+    }
+
+    private String restartLatency() {
         List<MeshPeer> clients = here(PeerRole.CLIENT);
         for (MeshPeer client : clients) {
             client.restartLatency();
@@ -138,7 +193,11 @@ public final class MeshCommands {
     }
 
     @Descriptor("the sensors of this runtime stop their sources and report their final counts to the clients")
-    public String stopsources() {
+    public String stopsources(CommandSession session) throws Exception {
+        return audited(session, "stopsources", this::stopSources);
+    }
+
+    private String stopSources() {
         List<MeshPeer> sensors = here(PeerRole.SENSOR);
         for (MeshPeer sensor : sensors) {
             sensor.stopSources();
@@ -168,9 +227,13 @@ public final class MeshCommands {
     }
 
     @Descriptor("swap the fault-tolerance strategy of this runtime's super-peers, or with --mesh of every peer of the mesh")
-    public String ft(@Descriptor("every peer of the mesh, through the tree") @Parameter(names = "--mesh",
-            presentValue = "true", absentValue = "false") boolean mesh,
-            @Descriptor("active, passive or hybrid") String name) {
+    public String ft(CommandSession session, @Descriptor("every peer of the mesh, through the tree") @Parameter(
+            names = "--mesh", presentValue = "true", absentValue = "false") boolean mesh,
+            @Descriptor("active, passive or hybrid") String name) throws Exception {
+        return audited(session, "ft " + (mesh ? "--mesh " : "") + name, () -> swap(mesh, name));
+    }
+
+    private String swap(boolean mesh, String name) {
         if (!available().contains(name)) {
             throw new IllegalArgumentException("no FT strategy " + name + " in this runtime; there are: "
                     + String.join(", ", available()));
@@ -202,13 +265,19 @@ public final class MeshCommands {
     }
 
     @Descriptor("crash a peer: no goodbye on any link or group")
-    public String crash(@Descriptor("peer id") String peer) {
-        find(peer).crash();
-        return peer + " crashed";
+    public String crash(CommandSession session, @Descriptor("peer id") String peer) throws Exception {
+        return audited(session, "crash " + peer, () -> {
+            find(peer).crash();
+            return peer + " crashed";
+        });
     }
 
     @Descriptor("crash every peer of this runtime in one cell")
-    public String crashcell(@Descriptor("cell id, e.g. 011") String cell) {
+    public String crashcell(CommandSession session, @Descriptor("cell id, e.g. 011") String cell) throws Exception {
+        return audited(session, "crashcell " + cell, () -> crashCell(cell));
+    }
+
+    private String crashCell(String cell) {
         List<String> crashed = new ArrayList<>();
         for (MeshPeer p : sorted()) {
             if (p.role() == PeerRole.SUPER && p.cell() != null && p.cell().toString().equals(cell)
@@ -224,9 +293,33 @@ public final class MeshCommands {
     }
 
     @Descriptor("make a peer leave gracefully")
-    public String leave(@Descriptor("peer id") String peer) {
-        find(peer).leave();
-        return peer + " left";
+    public String leave(CommandSession session, @Descriptor("peer id") String peer) throws Exception {
+        return audited(session, "leave " + peer, () -> {
+            find(peer).leave();
+            return peer + " left";
+        });
+    }
+
+    @Descriptor("the traffic classes of this runtime: their bundles, loaded or not")
+    public String classes() {
+        StringBuilder out = new StringBuilder(String.format("%-8s %7s %-10s %s%n", "class", "bundle", "version", "loaded"));
+        for (TrafficBundles.TrafficBundle b : TrafficBundles.list(context)) {
+            out.append(String.format("%-8s %7d %-10s %s%n", b.trafficClass(), b.bundleId(), b.version(),
+                    b.loaded() ? "yes" : "no"));
+        }
+        return out.toString();
+    }
+
+    @Descriptor("load a traffic class: start its bundle p3.service.CLASS; its links and sources come back")
+    public String load(CommandSession session, @Descriptor("audio, video or event") String trafficClass)
+            throws Exception {
+        return audited(session, "load " + trafficClass, () -> TrafficBundles.set(context, trafficClass, true));
+    }
+
+    @Descriptor("unload a traffic class: stop its bundle p3.service.CLASS; the other classes go on")
+    public String unload(CommandSession session, @Descriptor("audio, video or event") String trafficClass)
+            throws Exception {
+        return audited(session, "unload " + trafficClass, () -> TrafficBundles.set(context, trafficClass, false));
     }
 
     private MeshPeer find(String peer) {

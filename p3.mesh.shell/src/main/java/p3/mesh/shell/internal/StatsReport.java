@@ -1,17 +1,16 @@
 package p3.mesh.shell.internal;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import p3.mesh.ClassStats;
-import p3.mesh.FailureRecord;
 import p3.mesh.MeshPeer;
 import p3.mesh.FtCounters;
 import p3.mesh.PeerCounters;
 import p3.mesh.PeerRole;
+import p3.report.base.Figures;
+import p3.report.base.Jvm;
+import p3.report.base.MeshJson;
 
 /**
  * The statistics of the peers of a runtime, as a table or as JSON: per class at each client, mesh
@@ -26,7 +25,7 @@ final class StatsReport {
         this.peers = peers;
     }
 
-    /** One line for the running display: each class's received rate, loss and latency. */
+    /** One line for the running display: each class's received rate, loss so far (a lower bound: see {@link Figures#LOST}) and latency. */
     static String line(List<ClassStats> now, List<ClassStats> before, double seconds) {
         StringBuilder out = new StringBuilder();
         for (ClassStats c : now) {
@@ -36,7 +35,7 @@ final class StatsReport {
                     prev = b.received();
                 }
             }
-            out.append(String.format(Locale.ROOT, "%s %5.0f/s lost %d p50 %.2f p99 %.2f ms | ", c.trafficClass(),
+            out.append(String.format(Locale.ROOT, "%s %5.0f/s lost>=%d p50 %.2f p99 %.2f ms | ", c.trafficClass(),
                     (c.received() - prev) / seconds, c.lost(), c.p50(), c.p99()));
         }
         return out.length() > 3 ? out.substring(0, out.length() - 3) : "no traffic yet";
@@ -49,13 +48,14 @@ final class StatsReport {
                 continue;
             }
             out.append("client ").append(p.id()).append('\n');
-            out.append(String.format(Locale.ROOT, "  %-6s %9s %9s %7s %5s %6s %7s %15s %8s %8s %8s%n", "class", "sent",
-                    "received", "lost", "dup", "late", "corrupt", "mean+-sd ms", "p50", "p99", "max"));
+            out.append(String.format(Locale.ROOT, "  %-6s %9s %9s %7s %5s %6s %7s %15s %8s %8s %8s%n", "class", "sent*",
+                    "received", "lost*", "dup", "late", "corrupt", "mean+-sd ms", "p50", "p99", "max"));
             for (ClassStats c : p.classStats()) {
                 out.append(String.format(Locale.ROOT, "  %-6s %9d %9d %7d %5d %6d %7d %7.2f +- %5.2f %8.2f %8.2f %8.2f%n",
                         c.trafficClass(), c.sent(), c.received(), c.lost(), c.duplicates(), c.late(), c.corrupt(),
                         c.mean(), c.stddev(), c.p50(), c.p99(), c.max()));
             }
+            out.append("  * ").append(Figures.NOTE).append('\n');
         }
         long payload = 0;
         long control = 0;
@@ -83,85 +83,21 @@ final class StatsReport {
         return out.toString();
     }
 
+    /** {@link MeshJson#stats}: one line of JSON. */
     String json() {
-        StringBuilder out = new StringBuilder("{\"clients\":[");
-        List<String> clients = new ArrayList<>();
-        for (MeshPeer p : peers) {
-            if (p.role() != PeerRole.CLIENT) {
-                continue;
-            }
-            List<String> classes = new ArrayList<>();
-            for (ClassStats c : p.classStats()) {
-                classes.add(String.format(Locale.ROOT,
-                        "\"%s\":{\"sent\":%d,\"received\":%d,\"lost\":%d,\"duplicates\":%d,\"late\":%d,\"corrupt\":%d,"
-                                + "\"latency_ms\":{\"mean\":%.3f,\"stddev\":%.3f,\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f}}",
-                        c.trafficClass(), c.sent(), c.received(), c.lost(), c.duplicates(), c.late(), c.corrupt(),
-                        c.mean(), c.stddev(), c.p50(), c.p99(), c.max()));
-            }
-            clients.add("{\"peer\":\"" + p.id() + "\",\"classes\":{" + String.join(",", classes) + "}}");
-        }
-        out.append(String.join(",", clients)).append("],\"peers\":[");
-        List<String> each = new ArrayList<>();
-        for (MeshPeer p : peers) {
-            PeerCounters k = p.counters();
-            FtCounters f = p.ft();
-            each.add(String.format(Locale.ROOT,
-                    "{\"peer\":\"%s\",\"role\":\"%s\",\"cell\":\"%s\",\"state\":\"%s\",\"parents\":[%s],"
-                            + "\"control_bytes\":%d,\"payload_bytes\":%d,\"control_messages\":%d,\"payload_messages\":%d,"
-                            + "\"unroutable\":%d,\"ft\":{\"strategy\":\"%s\",\"held\":%d,\"replica_messages\":%d,\"replica_bytes\":%d,"
-                            + "\"acknowledged\":%d,\"resent\":%d,\"taken_over\":%d,\"not_held\":%d}}",
-                    p.id(), p.role().name().toLowerCase(Locale.ROOT), p.cell(), p.state(), quoted(p.parents()),
-                    k.controlBytes(), k.payloadBytes(), k.controlFrames(), k.payloadFrames(), k.unroutable(),
-                    f.strategy(), f.held(), f.replicaMessages(), f.replicaBytes(), f.acknowledged(), f.resent(), f.takenOver(), f.notHeld()));
-        }
-        out.append(String.join(",", each)).append(String.format(Locale.ROOT, "],\"cpu_s\":%.3f,\"heap_mb\":%.1f}",
-                cpuSeconds(), heapMb()));
-        return out.toString();
+        return MeshJson.write(MeshJson.stats(peers));
     }
 
-    /** {@code "a","b"}: peer ids need no escaping (letters, digits, - _ .). */
-    private static String quoted(List<String> ids) {
-        List<String> out = new ArrayList<>();
-        for (String id : ids) {
-            out.add("\"" + id + "\"");
-        }
-        return String.join(",", out);
-    }
-
-    /**
-     * Every failure the peers saw, as JSON: {@code {"failures":[{"observer", "failed", "how",
-     * "detected_nanos", "rebind" (FAST, SLOW or null), "bound_nanos"}]}}. Times are
-     * {@link System#nanoTime()}, which the processes of one host share.
-     */
+    /** {@link MeshJson#failures}: one line of JSON. */
     static String failuresJson(List<MeshPeer> peers) {
-        List<String> each = new ArrayList<>();
-        for (MeshPeer p : peers) {
-            for (FailureRecord f : p.failures()) {
-                each.add(String.format(Locale.ROOT,
-                        "{\"observer\":\"%s\",\"failed\":\"%s\",\"how\":\"%s\",\"detected_nanos\":%d,"
-                                + "\"rebind\":%s,\"bound_nanos\":%d}",
-                        f.observer(), f.failed(), f.how(), f.detectedNanos(),
-                        f.rebind() == null ? "null" : "\"" + f.rebind() + "\"", f.boundNanos()));
-            }
-        }
-        return "{\"failures\":[" + String.join(",", each) + "]}";
+        return MeshJson.write(MeshJson.failures(peers));
     }
 
-    /** The process's CPU time in seconds, or -1 where the JDK's extension is not visible. */
     static double cpuSeconds() {
-        try {
-            java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-            if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-                return sun.getProcessCpuTime() / 1e9;
-            }
-        } catch (LinkageError e) {
-            // not exported to this bundle
-        }
-        return -1;
+        return Jvm.cpuSeconds();
     }
 
     static double heapMb() {
-        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
-        return mem.getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
+        return Jvm.heapMb();
     }
 }

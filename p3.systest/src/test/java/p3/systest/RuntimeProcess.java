@@ -1,0 +1,160 @@
+package p3.systest;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The runtime {@code p3.jar} as a process, as {@code ./p3 run --mesh small} starts it: its own
+ * framework storage, token and audit log in a folder of the test, the remote shell and the console
+ * on free ports. Its output goes to {@code runtime.log} in that folder.
+ */
+final class RuntimeProcess implements AutoCloseable {
+
+    private static final Pattern CONSOLE = Pattern.compile("p3: console on (http://127\\.0\\.0\\.1:\\d+/) ");
+    private static final Duration START = Duration.ofSeconds(60);
+
+    final Path dir;
+    final int shellPort;
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    private RuntimeProcess(Path dir, int shellPort, Process process) {
+        this.dir = dir;
+        this.shellPort = shellPort;
+        this.process = process;
+        Thread reader = new Thread(this::read, "p3-systest-runtime-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("p3.root", ".."), "p3.run", "target", "p3.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build p3.run first (mvn install)");
+        }
+        return jar;
+    }
+
+    /** Starts {@code p3.jar} with a local mesh of that shape ({@code small} or {@code report}). */
+    static RuntimeProcess start(Path dir, String mesh) throws IOException {
+        int shellPort = freePort();
+        List<String> c = new ArrayList<>();
+        c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        c.add("-Xmx256m");
+        c.add("-Djava.net.preferIPv4Stack=true");
+        c.add("-Dorg.osgi.framework.storage=" + dir.resolve("fw"));
+        c.add("-Dp3.shell.port=" + shellPort);
+        c.add("-Dorg.osgi.service.http.port=0");
+        c.add("-Dp3.console.tokenFile=" + dir.resolve("console.token"));
+        c.add("-Dp3.audit.file=" + dir.resolve("audit.log"));
+        c.add("-Dp3.local.mesh=" + mesh);
+        c.add("-Dgosh.args=--nointeractive");
+        c.add("-jar");
+        c.add(jar().toString());
+        ProcessBuilder pb = new ProcessBuilder(c).redirectErrorStream(true);
+        return new RuntimeProcess(dir, shellPort, pb.start());
+    }
+
+    private void read() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8));
+                OutputStream log = Files.newOutputStream(dir.resolve("runtime.log"))) {
+            for (String line; (line = in.readLine()) != null;) {
+                lines.add(line);
+                log.write((line + "\n").getBytes(UTF_8));
+                log.flush();
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+
+    /** The console's URL, as the runtime printed it. */
+    String consoleUrl() {
+        return await().atMost(START).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the runtime exited " + process.exitValue() + "; log in " + dir);
+            }
+            for (String line : lines) {
+                Matcher m = CONSOLE.matcher(line);
+                if (m.find()) {
+                    return m.group(1);
+                }
+            }
+            return null;
+        }, u -> u != null);
+    }
+
+    /** Waits for a line of output that contains {@code text}. */
+    void awaitLine(String text) {
+        await().atMost(START).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the runtime exited " + process.exitValue() + "; log in " + dir);
+            }
+            return lines.stream().anyMatch(l -> l.contains(text));
+        });
+    }
+
+    String token() throws IOException {
+        return Files.readString(dir.resolve("console.token"), UTF_8).strip();
+    }
+
+    /**
+     * One command line through the remote shell; its output without the status line.
+     *
+     * @throws IllegalStateException when the command failed (status 1)
+     */
+    String shell(String command) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), shellPort), 2000);
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write((command + "\n").getBytes(UTF_8));
+            s.getOutputStream().flush();
+            String all = new String(s.getInputStream().readAllBytes(), UTF_8);
+            int status = all.lastIndexOf("%%p3-status ");
+            if (status < 0) {
+                throw new IllegalStateException("no status from the shell for " + command + ": " + all);
+            }
+            if (all.startsWith("%%p3-status 1", status)) {
+                throw new IllegalStateException(command + " failed: " + all.substring(status));
+            }
+            return all.substring(0, status);
+        }
+    }
+
+    /** The shell's answer once the command is there (DS may register it after the shell answers). */
+    String shellWhenReady(String command) {
+        return await().atMost(START).ignoreExceptions().until(() -> shell(command), a -> true);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy(); // SIGTERM: the runtime's shutdown hook stops the framework
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
