@@ -60,7 +60,7 @@ final class Uplink {
     private volatile List<Binding> prebound = List.of();
     /** What discovery told of the parent cell: the backups for a fast rebind. */
     private List<PeerRecord> candidates = List.of();
-    private final RateLimitedLog repairs = new RateLimitedLog(LOG, 5000);
+    private final ClassLinks classLinks;
     private final Map<Long, Consumer<Control>> pendingBinds = new HashMap<>();
     /**
      * Every binding opened and not closed by this peer: those being opened or bound too, which
@@ -83,6 +83,7 @@ final class Uplink {
         this.membership = membership;
         this.classes = classes;
         this.context = c;
+        this.classLinks = new ClassLinks(c, links, classes, this::held, b -> new ParentSide(b, this, c));
     }
 
     void events(Events e) {
@@ -287,11 +288,7 @@ final class Uplink {
         events.parentLost(b, reason, detected, !rest.isEmpty());
     }
 
-    /**
-     * Housekeeping: a parent whose MESH link is gone without a word reaching the strand is lost too;
-     * a class's link to a parent that is still there, missing or closed, is opened again (a reconnect
-     * that failed, or a close that no event told of), or that class would stop flowing until a rebind.
-     */
+    /** Housekeeping: a parent whose MESH link is gone without a word reaching the strand is lost too. */
     void check() {
         for (Binding b : bindings) {
             if (!b.links.meshOpen()) {
@@ -299,69 +296,25 @@ final class Uplink {
                 return; // the bindings changed
             }
         }
-        List<Binding> all = new ArrayList<>(bindings);
-        all.addAll(prebound);
-        for (Binding b : all) {
-            for (TrafficClass cls : classes.get()) {
-                Link l = b.links.get(cls);
-                if (l != null && !l.isOpen()) {
-                    b.links.clear(l);
-                    l = null;
-                }
-                if (l == null && !b.connecting.contains(cls)) {
-                    repairs.log(Level.WARNING, () -> self + ": no open " + cls.id() + " link to " + b.peer()
-                            + ": opening it again");
-                    reconnect(b, cls);
-                }
-            }
-        }
+        classLinks.repair();
     }
 
     // ---------------------------------------------------------------------------------------
     // Traffic classes as their services come and go
 
-    /** Opens a class's link to each parent and backup, unless it has one. */
     void connectClass(TrafficClass cls) {
-        List<Binding> all = new ArrayList<>(bindings);
-        all.addAll(prebound);
-        for (Binding b : all) {
-            reconnect(b, cls);
-        }
+        classLinks.connect(cls);
     }
 
-    private void reconnect(Binding b, TrafficClass cls) {
-        if (b.links.get(cls) != null || b.closedByUs || !b.connecting.add(cls)) {
-            return;
-        }
-        links.connect(b.parent.links(), self, cls, new ParentSide(b, this, context)).whenComplete((l, e) ->
-                strand.offer(() -> {
-                    b.connecting.remove(cls);
-                    if (l == null) {
-                        // housekeeping tries again while the parent is there
-                        repairs.log(Level.INFO, () -> self + ": cannot open its " + cls.id() + " link to "
-                                + b.peer() + " again: " + e.getMessage());
-                    } else if (b.closedByUs || !classes.get().contains(cls)) {
-                        l.close();
-                    } else {
-                        b.links.set(l);
-                    }
-                }, () -> {
-                    if (l != null) {
-                        l.abort();
-                    }
-                }));
-    }
-
-    /** Closes a class's links to the parents and backups (its service went away). */
     void dropClass(TrafficClass cls) {
+        classLinks.drop(cls);
+    }
+
+    /** The bindings and the backup: the parents this peer holds links to. */
+    private List<Binding> held() {
         List<Binding> all = new ArrayList<>(bindings);
         all.addAll(prebound);
-        for (Binding b : all) {
-            Link l = b.links.remove(cls);
-            if (l != null) {
-                l.close();
-            }
-        }
+        return all;
     }
 
     /** Leaving (gracefully) or crashing (abruptly): every binding and backup goes. Any thread, once the strand is done. */
@@ -418,13 +371,7 @@ final class Uplink {
             return;
         }
         if (link.trafficClass() != TrafficClass.MESH) {
-            // one class's link reset (an idle timeout under load, say) while the parent is still
-            // there: open it again, or the class would stop flowing until the next rebind
-            boolean ours = reason == CloseReason.CLOSED || reason == CloseReason.ABORTED
-                    || reason == CloseReason.SHUTDOWN;
-            if (!ours && binding.links.meshOpen() && classes.get().contains(link.trafficClass())) {
-                reconnect(binding, link.trafficClass());
-            }
+            classLinks.closed(binding, link, reason);
             return;
         }
         if (prebound.contains(binding)) {
