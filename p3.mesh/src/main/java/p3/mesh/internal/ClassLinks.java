@@ -103,9 +103,9 @@ final class ClassLinks {
                         + " again: " + e.getMessage());
             } else if (b.closedByUs || !classes.get().contains(cls)) {
                 l.close();
-            } else {
+            } else if (l.isOpen()) {
                 b.links.set(l);
-            }
+            } // else it closed before it got here, and its close was ignored: housekeeping opens it again
         }, () -> {
             if (l != null) {
                 l.abort(); // the peer is gone

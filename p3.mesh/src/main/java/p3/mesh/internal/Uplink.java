@@ -159,10 +159,13 @@ final class Uplink {
                         }
                         return;
                     }
-                    if (l == null) {
+                    if (l == null || !l.isOpen()) {
+                        // a link that closed before it got here: its close was heard before it was set, and
+                        // ignored then; the parent dropped it (a child of the same name that left, say)
                         over[0] = true;
                         timeout.cancel();
-                        LOG.log(Level.INFO, "{0}: cannot open links to {1}: {2}", self, parent.peer(), e.getMessage());
+                        LOG.log(Level.INFO, "{0}: cannot open links to {1}: {2}", self, parent.peer(),
+                                l == null ? e.getMessage() : cls.id() + " link closed at once");
                         b.close(false);
                         done.accept(null);
                         return;
