@@ -53,6 +53,16 @@ final class ClassLinks {
         }
     }
 
+    /**
+     * A binding made or a backup taken: the links of the classes whose service came while it was being
+     * opened (it opened links for the classes there were then; {@link #connect} did not know it yet).
+     */
+    void fill(Binding b) {
+        for (TrafficClass cls : classes.get()) {
+            reconnect(b, cls);
+        }
+    }
+
     /** A class's service went: its links to the parents and the backup close. */
     void drop(TrafficClass cls) {
         for (Binding b : held.get()) {
@@ -63,10 +73,14 @@ final class ClassLinks {
         }
     }
 
-    /** A class's link of a binding closed, and it was the binding's one. */
+    /**
+     * A class's link of a binding closed, and it was the binding's one. It is opened again even when
+     * the binding's MESH link is not there yet: a parent drops the links of a child that rebinds to it
+     * when the old binding's MESH link closes, and some of the new binding's may be among them.
+     */
     void closed(Binding b, Link link, CloseReason reason) {
         boolean ours = reason == CloseReason.CLOSED || reason == CloseReason.ABORTED || reason == CloseReason.SHUTDOWN;
-        if (!ours && b.links.meshOpen() && classes.get().contains(link.trafficClass())) {
+        if (!ours && classes.get().contains(link.trafficClass())) {
             reconnect(b, link.trafficClass());
         }
     }

@@ -221,6 +221,7 @@ final class Uplink {
     private void setBindings(List<Binding> next) {
         bindings = List.copyOf(next);
         routing.update(t -> t.withUplinks(bindings));
+        bindings.forEach(classLinks::fill);
     }
 
     /** Pre-binding: links to one backup parent, opened while bound. A second failure before it is re-made is a slow path. */
@@ -234,6 +235,7 @@ final class Uplink {
                 open(backup, b -> {
                     if (b != null && prebound.isEmpty() && status.bound() && !bound(b.peer())) {
                         prebound = List.of(b);
+                        classLinks.fill(b);
                     } else if (b != null) {
                         b.close(true);
                     }
