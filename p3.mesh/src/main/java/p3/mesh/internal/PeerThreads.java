@@ -23,8 +23,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The threads of every peer of a runtime, so that they do not grow with the peers: a small pool on
- * which the peers' strands run, one timer thread whose tasks go to the strands, one pacing thread
- * for the sensors' sources, and a watchdog that reports a strand that stopped turning.
+ * which the peers' strands run, one timer thread whose tasks go to the strands, a few pacing threads
+ * for the sensors' sources (each peer keeps to one), and a watchdog that reports a strand that
+ * stopped turning.
  */
 @Component(service = PeerThreads.class, configurationPid = PeerThreads.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)

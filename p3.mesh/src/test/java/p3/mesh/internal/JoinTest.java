@@ -21,6 +21,7 @@ import p3.mesh.PeerRole;
 import p3.mesh.PeerState;
 import p3.mesh.RebindKind;
 import p3.transport.FrameType;
+import p3.transport.TrafficClass;
 
 /**
  * Join, placement and rebind (report, Listings 1 to 3) on virtual time, over the in-memory
@@ -259,6 +260,35 @@ class JoinTest {
         assertThat(sp1.state()).isEqualTo(PeerState.BOUND);
         assertThat(mesh.members(ROOT)).containsExactly("sp1");
         assertThat(mesh.net.discovery.serving("0")).isEqualTo(1);
+    }
+
+    /**
+     * DS binds a peer's traffic services when they come, which may be while its binding's links are
+     * being opened: the binding opened links for the classes there were, and the new class must get
+     * its link once the binding is made, or it would never flow up from this peer.
+     */
+    @Test
+    void aServiceThatComesWhileItsBindingOpensGetsItsLinkOnceBound() throws Exception {
+        twoLevels();
+        mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(DISCOVERY_MS);
+        mesh.start("sp2", PeerRole.SUPER);
+        mesh.net.links.holdConnects(true);
+        Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
+        assertThat(mesh.net.links.heldConnects()).as("the MESH link to the parent, held").isEqualTo(1);
+
+        sp3.serviceAdded(InProcessMesh.service("audio", 38, 418, false));
+        mesh.net.links.holdConnects(false);
+        mesh.net.links.releaseConnects();
+        mesh.advanceMs(10); // not a housekeeping round (1 s), which would mend a missing link later
+
+        assertThat(sp3.state()).isEqualTo(PeerState.BOUND);
+        String parent = sp3.parents().get(0);
+        assertThat(mesh.net.links.openEnds("sp3", parent)).extracting(e -> e.cls)
+                .containsExactlyInAnyOrder(TrafficClass.MESH, TrafficClass.AUDIO);
+        String backup = parent.equals("sp1") ? "sp2" : "sp1";
+        assertThat(mesh.net.links.openEnds("sp3", backup)).as("pre-bound").extracting(e -> e.cls)
+                .containsExactlyInAnyOrder(TrafficClass.MESH, TrafficClass.AUDIO);
     }
 
     // ---------------------------------------------------------------------------------------
