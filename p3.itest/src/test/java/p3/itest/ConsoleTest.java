@@ -13,8 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import javax.inject.Inject;
@@ -178,21 +178,9 @@ public class ConsoleTest {
     }
 
     private void peer(String id, String role, String superPeersPerCell) throws Exception {
-        org.osgi.service.cm.Configuration c = configAdmin.createFactoryConfiguration(MeshPeer.FACTORY_PID, "?");
-        Hashtable<String, Object> p = new Hashtable<>();
-        p.put("peerId", id);
-        p.put("role", role);
-        p.put("mesh", mesh);
-        p.put("depth", 1);
-        p.put("superPeersPerCell", superPeersPerCell);
-        p.put("discoveryPort", discoveryPort);
-        p.put("membershipPort", membershipPort);
-        c.update(p);
-        made.add(c);
-        await().atMost(BOUND).until(() -> {
-            MeshPeer peer = peerService(id);
-            return peer != null && peer.state() == PeerState.BOUND;
-        });
+        made.add(Probes.startPeer(configAdmin, context, Map.of("peerId", id, "role", role, "mesh", mesh, "depth", 1,
+                "superPeersPerCell", superPeersPerCell, "discoveryPort", discoveryPort, "membershipPort",
+                membershipPort), BOUND));
     }
 
     /** Deletes a peer's configuration: its component goes, and its service with it. */
@@ -207,10 +195,7 @@ public class ConsoleTest {
     }
 
     private MeshPeer peerService(String id) throws Exception {
-        for (ServiceReference<MeshPeer> ref : context.getServiceReferences(MeshPeer.class, "(peerId=" + id + ")")) {
-            return context.getService(ref);
-        }
-        return null;
+        return Probes.peer(context, id);
     }
 
     record Http(int status, String body) {

@@ -7,8 +7,8 @@ import static org.junit.Assert.assertNotNull;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import javax.inject.Inject;
@@ -23,7 +23,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 import p3.mesh.MeshPeer;
@@ -81,26 +80,11 @@ public class HeadlessPeerTest {
     }
 
     private void peer(String id, String role, int discovery, int membership) throws Exception {
-        org.osgi.service.cm.Configuration c = configAdmin.createFactoryConfiguration(MeshPeer.FACTORY_PID, "?");
-        Hashtable<String, Object> p = new Hashtable<>();
-        p.put("peerId", id);
-        p.put("role", role);
-        p.put("mesh", mesh);
-        p.put("depth", 1);
-        p.put("discoveryPort", discovery);
-        p.put("membershipPort", membership);
-        c.update(p);
-        made.add(c);
-        await().atMost(BOUND).until(() -> {
-            MeshPeer peer = peerService(id);
-            return peer != null && peer.state() == PeerState.BOUND;
-        });
+        made.add(Probes.startPeer(configAdmin, context, Map.of("peerId", id, "role", role, "mesh", mesh, "depth", 1,
+                "discoveryPort", discovery, "membershipPort", membership), BOUND));
     }
 
     private MeshPeer peerService(String id) throws Exception {
-        for (ServiceReference<MeshPeer> ref : context.getServiceReferences(MeshPeer.class, "(peerId=" + id + ")")) {
-            return context.getService(ref);
-        }
-        return null;
+        return Probes.peer(context, id);
     }
 }

@@ -9,8 +9,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import javax.inject.Inject;
@@ -27,7 +27,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 import p3.mesh.ClassStats;
@@ -140,27 +139,12 @@ public class MeshTest {
     }
 
     private void peer(String id, String role) throws Exception {
-        org.osgi.service.cm.Configuration c = configAdmin.createFactoryConfiguration("p3.mesh.peer", "?");
-        Hashtable<String, Object> p = new Hashtable<>();
-        p.put("peerId", id);
-        p.put("role", role);
-        p.put("mesh", mesh);
-        p.put("depth", 1);
-        p.put("discoveryPort", discoveryPort);
-        p.put("membershipPort", membershipPort);
-        c.update(p);
-        made.add(c);
-        await().atMost(BOUND).until(() -> {
-            MeshPeer peer = peerService(id);
-            return peer != null && peer.state() == PeerState.BOUND;
-        });
+        made.add(Probes.startPeer(configAdmin, context, Map.of("peerId", id, "role", role, "mesh", mesh, "depth", 1,
+                "discoveryPort", discoveryPort, "membershipPort", membershipPort), BOUND));
     }
 
     private MeshPeer peerService(String id) throws Exception {
-        for (ServiceReference<MeshPeer> ref : context.getServiceReferences(MeshPeer.class, "(peerId=" + id + ")")) {
-            return context.getService(ref);
-        }
-        return null;
+        return Probes.peer(context, id);
     }
 
     private String execute(String command) throws Exception {
