@@ -2,6 +2,8 @@ package p3.transport;
 
 import java.net.InetSocketAddress;
 
+import p3.security.PeerIdentity;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -12,6 +14,16 @@ public interface Link {
 
     /** The peer at the other end, as it named itself in its HELLO. */
     String remotePeer();
+
+    /**
+     * The peer at the other end as its certificate names it, checked against this mesh's CA and
+     * equal to {@link #remotePeer()}; null on a link in the clear.
+     *
+     * @since 1.2
+     */
+    default PeerIdentity remoteIdentity() {
+        return null;
+    }
 
     TrafficClass trafficClass();
 

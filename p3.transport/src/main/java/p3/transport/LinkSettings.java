@@ -12,10 +12,33 @@ package p3.transport;
  * @param heartbeatMs      a link idle for this long sends a heartbeat
  * @param idleTimeoutMs    a link that received nothing for this long is dead
  * @param ipTos            mark each class's sockets with its DSCP
+ * @param tlsProvider      which TLS implementation secures the links of peers with credentials (since 1.2)
  * @since 1.1 (in the implementation before)
  */
 public record LinkSettings(int ioThreads, boolean tcpNoDelay, int maxFrameLength, int lowWaterMark,
-        int highWaterMark, int connectTimeoutMs, int heartbeatMs, int idleTimeoutMs, boolean ipTos) {
+        int highWaterMark, int connectTimeoutMs, int heartbeatMs, int idleTimeoutMs, boolean ipTos,
+        TlsProvider tlsProvider) {
+
+    /**
+     * The TLS implementations a link can use.
+     *
+     * @since 1.2
+     */
+    public enum TlsProvider {
+        /** The JDK's own (SunJSSE): no native code, the default. */
+        JDK,
+        /** OpenSSL or BoringSSL through netty-tcnative, when its native library is on the class path. */
+        OPENSSL;
+
+        /** Parses {@code jdk} or {@code openssl}, in any case. */
+        public static TlsProvider parse(String value) {
+            try {
+                return valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException("tlsProvider must be jdk or openssl: " + value);
+            }
+        }
+    }
 
     /**
      * The longest header a frame can have, in bytes after the length field: the fixed fields of the
@@ -26,6 +49,7 @@ public record LinkSettings(int ioThreads, boolean tcpNoDelay, int maxFrameLength
     public static final int FULL_HEADER = 26 + 4 * 255;
 
     public LinkSettings {
+        java.util.Objects.requireNonNull(tlsProvider, "tlsProvider");
         positive("ioThreads", ioThreads);
         if (maxFrameLength < FULL_HEADER) {
             throw new IllegalArgumentException("maxFrameLength must hold at least a full header (" + FULL_HEADER
@@ -44,6 +68,13 @@ public record LinkSettings(int ioThreads, boolean tcpNoDelay, int maxFrameLength
         }
     }
 
+    /** Settings with the JDK's TLS. */
+    public LinkSettings(int ioThreads, boolean tcpNoDelay, int maxFrameLength, int lowWaterMark, int highWaterMark,
+            int connectTimeoutMs, int heartbeatMs, int idleTimeoutMs, boolean ipTos) {
+        this(ioThreads, tcpNoDelay, maxFrameLength, lowWaterMark, highWaterMark, connectTimeoutMs, heartbeatMs,
+                idleTimeoutMs, ipTos, TlsProvider.JDK);
+    }
+
     /** Settings with each class's sockets marked with its DSCP. */
     public LinkSettings(int ioThreads, boolean tcpNoDelay, int maxFrameLength, int lowWaterMark, int highWaterMark,
             int connectTimeoutMs, int heartbeatMs, int idleTimeoutMs) {
@@ -53,17 +84,23 @@ public record LinkSettings(int ioThreads, boolean tcpNoDelay, int maxFrameLength
 
     /** Defaults for a LAN: Nagle off, 1 MiB frames, 1 MiB of outbound buffer per link. */
     public static LinkSettings defaults() {
-        return new LinkSettings(2, true, 1 << 20, 256 << 10, 1 << 20, 2000, 250, 1500, true);
+        return new LinkSettings(2, true, 1 << 20, 256 << 10, 1 << 20, 2000, 250, 1500, true, TlsProvider.JDK);
     }
 
     public LinkSettings withTcpNoDelay(boolean on) {
         return new LinkSettings(ioThreads, on, maxFrameLength, lowWaterMark, highWaterMark, connectTimeoutMs,
-                heartbeatMs, idleTimeoutMs, ipTos);
+                heartbeatMs, idleTimeoutMs, ipTos, tlsProvider);
+    }
+
+    /** @since 1.2 */
+    public LinkSettings withTlsProvider(TlsProvider provider) {
+        return new LinkSettings(ioThreads, tcpNoDelay, maxFrameLength, lowWaterMark, highWaterMark, connectTimeoutMs,
+                heartbeatMs, idleTimeoutMs, ipTos, provider);
     }
 
     public LinkSettings withWaterMarks(int low, int high) {
         return new LinkSettings(ioThreads, tcpNoDelay, maxFrameLength, low, high, connectTimeoutMs, heartbeatMs,
-                idleTimeoutMs, ipTos);
+                idleTimeoutMs, ipTos, tlsProvider);
     }
 
     static void positive(String property, long value) {

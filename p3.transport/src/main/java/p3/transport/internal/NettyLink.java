@@ -3,16 +3,27 @@ package p3.transport.internal;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import p3.security.PeerIdentity;
 import p3.transport.CloseReason;
 import p3.transport.Frame;
 import p3.transport.FrameType;
@@ -26,7 +37,7 @@ import p3.transport.TransportException;
  * One link: the last handler of a connection's pipeline and the {@link Link} that callers hold.
  * Not sharable. The connecting side says HELLO first (its peer and the link's class); the accepting
  * side answers HELLO with its own peer; only then is the link open. Anything but HELLO before
- * that is a protocol error.
+ * that is a protocol error. Over TLS, each side's HELLO must name the peer of its certificate.
  */
 final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
 
@@ -39,17 +50,21 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
     private final Counters counters;
     private final boolean connecting;
     private final boolean markIpTos;
+    /** Over TLS: the remote peer's certificate names it, and its HELLO must too. */
+    private final boolean secured;
     /** Completes when the link is open; fails when it closes before. */
     final CompletableFuture<Link> opened = new CompletableFuture<>();
 
     private volatile TrafficClass trafficClass;
     private volatile String remotePeer = "";
+    private volatile PeerIdentity remoteIdentity;
     private volatile CloseReason closeReason;
     private boolean open; // event loop only
 
     NettyLink(Channel channel, String localPeer, TrafficClass trafficClass, LinkHandler handler, Counters counters,
-            boolean connecting, boolean markIpTos) {
+            boolean connecting, boolean markIpTos, boolean secured) {
         this.markIpTos = markIpTos;
+        this.secured = secured;
         this.channel = channel;
         this.localPeer = localPeer;
         this.trafficClass = trafficClass;
@@ -61,6 +76,11 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
     @Override
     public String remotePeer() {
         return remotePeer;
+    }
+
+    @Override
+    public PeerIdentity remoteIdentity() {
+        return remoteIdentity;
     }
 
     @Override
@@ -165,6 +185,9 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
                 reject(Rejection.NO_HELLO, frame.type() + " before HELLO");
                 return;
             }
+            if (secured && !certified(ctx, frame.sourcePeer())) {
+                return;
+            }
             open = true;
             remotePeer = frame.sourcePeer();
             if (!connecting) {
@@ -188,8 +211,35 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
         }
     }
 
+    /**
+     * Whether the HELLO's peer is the one the certificate names; the handshake has checked the
+     * certificate already (the mesh's CA, validity, revocation). Refuses the link when not.
+     */
+    private boolean certified(ChannelHandlerContext ctx, String hello) {
+        PeerIdentity who;
+        try {
+            Certificate[] chain = ctx.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates();
+            who = PeerIdentity.of((X509Certificate) chain[0]);
+        } catch (SSLPeerUnverifiedException | CertificateException | RuntimeException e) {
+            reject(Rejection.UNTRUSTED_PEER, "no usable certificate (" + e.getMessage() + ")");
+            return false;
+        }
+        if (!who.peerId().equals(hello)) {
+            reject(Rejection.IMPERSONATION, "HELLO as " + hello + " with the certificate of " + who);
+            return false;
+        }
+        remoteIdentity = who;
+        return true;
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent handshake) {
+            if (!handshake.isSuccess()) {
+                handshakeFailed(handshake.cause());
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.READER_IDLE) {
                 LOG.log(Level.INFO, "{0}: link {1} to {2} idle, closing", localPeer, trafficClass, describe());
@@ -203,10 +253,27 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
         ctx.fireUserEventTriggered(evt);
     }
 
+    /**
+     * A handshake that failed here is a refusal (counted): the other end presented no certificate
+     * of this mesh, or spoke no TLS. One that the other end refused (an alert received) is its
+     * refusal, counted there; here the link just fails to open.
+     */
+    private void handshakeFailed(Throwable cause) {
+        String why = String.valueOf(cause.getMessage());
+        if (why.contains("Received fatal alert") || cause instanceof ClosedChannelException) {
+            LOG.log(Level.DEBUG, "{0}: TLS to {1} refused by the other end: {2}", localPeer, describe(), why);
+            closeWith(CloseReason.RESET, true);
+        } else {
+            reject(Rejection.UNTRUSTED_PEER, "TLS handshake failed: " + why);
+        }
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof RejectedFrameException rejected) {
             reject(rejected.reason, rejected.getMessage());
+        } else if (secured && !open && (cause instanceof DecoderException || cause instanceof SSLException)) {
+            handshakeFailed(cause.getCause() != null ? cause.getCause() : cause);
         } else if (cause instanceof IOException) {
             LOG.log(Level.DEBUG, "{0}: link {1} to {2} failed: {3}", localPeer, trafficClass, describe(), cause);
             closeWith(CloseReason.RESET, true);
@@ -220,8 +287,8 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
         if (closeReason != null) {
             return; // the rest of a connection already refused
         }
-        counters.reject(reason);
-        LOG.log(Level.WARNING, "{0}: closing connection from {1}: {2}", localPeer, describe(), detail);
+        String from = describe();
+        counters.reject(reason, () -> localPeer + ": closed the connection of " + from + ": " + detail);
         closeWith(CloseReason.PROTOCOL_ERROR, true);
     }
 

@@ -1,9 +1,14 @@
 package p3.transport.internal;
 
 import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLException;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -12,6 +17,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -28,9 +34,16 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import p3.security.PeerCredentials;
 import p3.transport.Link;
 import p3.transport.LinkHandler;
 import p3.transport.LinkServer;
@@ -47,6 +60,7 @@ import p3.transport.TransportStats;
 public final class NettyLinks implements Links {
 
     public static final String PID = "p3.transport.links";
+    private static final String TLS_1_3 = "TLSv1.3";
 
     @ObjectClassDefinition(name = "P3 links", description = "TCP links between peers, one per traffic class")
     public @interface Config {
@@ -76,20 +90,32 @@ public final class NettyLinks implements Links {
 
         @AttributeDefinition(description = "Mark each class's sockets with its DSCP (IP traffic class)")
         boolean ipTos() default true;
+
+        @AttributeDefinition(description = "TLS implementation of the links: the JDK's, or OpenSSL through "
+                + "netty-tcnative (its native library must be present)", options = {
+                        @Option(value = "jdk", label = "JDK (SunJSSE)"), @Option(value = "openssl", label = "OpenSSL") })
+        String tlsProvider() default "jdk";
     }
 
     private final LinkSettings settings;
     private final EventLoopGroup loops;
     private final Counters counters = new Counters();
+    /** Each local peer's TLS contexts, made on its first link; weak, so a peer gone takes its own along. */
+    private final Map<PeerCredentials, TlsContexts> tls = Collections.synchronizedMap(new WeakHashMap<>());
 
     @Activate
     public NettyLinks(Config c) {
         this(new LinkSettings(c.ioThreads(), c.tcpNoDelay(), c.maxFrameLength(), c.writeBufferLowWaterMark(),
-                c.writeBufferHighWaterMark(), c.connectTimeoutMs(), c.heartbeatMs(), c.idleTimeoutMs(), c.ipTos()));
+                c.writeBufferHighWaterMark(), c.connectTimeoutMs(), c.heartbeatMs(), c.idleTimeoutMs(), c.ipTos(),
+                LinkSettings.TlsProvider.parse(c.tlsProvider())));
     }
 
     public NettyLinks(LinkSettings settings) {
         this.settings = settings;
+        if (settings.tlsProvider() == LinkSettings.TlsProvider.OPENSSL && !OpenSsl.isAvailable()) {
+            throw new IllegalArgumentException("tlsProvider openssl: netty-tcnative is not available: "
+                    + OpenSsl.unavailabilityCause());
+        }
         this.loops = new MultiThreadIoEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("p3-link", true),
                 NioIoHandler.newFactory());
     }
@@ -110,6 +136,34 @@ public final class NettyLinks implements Links {
 
     @Override
     public LinkServer listen(InetSocketAddress bind, String localPeer, LinkHandler handler) throws TransportException {
+        return listen(bind, localPeer, null, handler);
+    }
+
+    @Override
+    public LinkServer listen(InetSocketAddress bind, PeerCredentials credentials, LinkHandler handler)
+            throws TransportException {
+        return listen(bind, credentials.identity().peerId(), tls(credentials).server(), handler);
+    }
+
+    @Override
+    public CompletionStage<Link> connect(InetSocketAddress remote, String localPeer, TrafficClass trafficClass,
+            LinkHandler handler) {
+        return connect(remote, localPeer, null, trafficClass, handler);
+    }
+
+    @Override
+    public CompletionStage<Link> connect(InetSocketAddress remote, PeerCredentials credentials,
+            TrafficClass trafficClass, LinkHandler handler) {
+        try {
+            return connect(remote, credentials.identity().peerId(), tls(credentials).client(), trafficClass, handler);
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(new TransportException(e.getMessage(), e));
+        }
+    }
+
+    /** @param tls the peer's server context, or null for links in the clear */
+    private LinkServer listen(InetSocketAddress bind, String localPeer, SslContext tls, LinkHandler handler)
+            throws TransportException {
         ChannelGroup accepted = new DefaultChannelGroup("links of " + localPeer, GlobalEventExecutor.INSTANCE);
         ServerBootstrap b = new ServerBootstrap()
                 .group(loops)
@@ -123,7 +177,8 @@ public final class NettyLinks implements Links {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         accepted.add(ch);
-                        compose(ch, new NettyLink(ch, localPeer, null, handler, counters, false, settings.ipTos()));
+                        compose(ch, tls, new NettyLink(ch, localPeer, null, handler, counters, false, settings.ipTos(),
+                                tls != null));
                     }
                 });
         ChannelFuture bound = b.bind(bind).awaitUninterruptibly();
@@ -133,9 +188,9 @@ public final class NettyLinks implements Links {
         return new NettyLinkServer(bound.channel(), accepted);
     }
 
-    @Override
-    public CompletionStage<Link> connect(InetSocketAddress remote, String localPeer, TrafficClass trafficClass,
-            LinkHandler handler) {
+    /** @param tls the peer's client context, or null for a link in the clear */
+    private CompletionStage<Link> connect(InetSocketAddress remote, String localPeer, SslContext tls,
+            TrafficClass trafficClass, LinkHandler handler) {
         CompletableFuture<Link> result = new CompletableFuture<>();
         Bootstrap b = new Bootstrap()
                 .group(loops)
@@ -148,8 +203,9 @@ public final class NettyLinks implements Links {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        NettyLink link = new NettyLink(ch, localPeer, trafficClass, handler, counters, true, settings.ipTos());
-                        compose(ch, link);
+                        NettyLink link = new NettyLink(ch, localPeer, trafficClass, handler, counters, true,
+                                settings.ipTos(), tls != null);
+                        compose(ch, tls, link);
                         link.opened.whenComplete((l, e) -> {
                             if (e == null) {
                                 result.complete(l);
@@ -177,14 +233,48 @@ public final class NettyLinks implements Links {
         return result;
     }
 
-    /** Framing, then codec, then the link, with liveness first so that any input counts as life. */
-    private void compose(Channel ch, NettyLink link) {
+    /**
+     * TLS when secured, then liveness (so that any input counts as life), framing, codec and the
+     * link. The handshake must end within the connect timeout, like the HELLO exchange after it.
+     */
+    private void compose(Channel ch, SslContext tls, NettyLink link) {
+        if (tls != null) {
+            SslHandler ssl = tls.newHandler(ch.alloc());
+            ssl.setHandshakeTimeoutMillis(settings.connectTimeoutMs());
+            ch.pipeline().addLast(ssl);
+        }
         ch.pipeline().addLast(
                 new IdleStateHandler(settings.idleTimeoutMs(), settings.heartbeatMs(), 0, TimeUnit.MILLISECONDS),
                 new FrameDecoder(settings.maxFrameLength(), counters),
                 new FrameEncoder(counters),
                 link);
     }
+
+    private TlsContexts tls(PeerCredentials c) {
+        return tls.computeIfAbsent(c, this::newTls);
+    }
+
+    /**
+     * TLS 1.3 only, both ends authenticated by the mesh's trust. No host name check: a peer is known
+     * by the PeerId in its certificate, which its HELLO must repeat, not by its address.
+     */
+    private TlsContexts newTls(PeerCredentials c) {
+        SslProvider provider = settings.tlsProvider() == LinkSettings.TlsProvider.OPENSSL ? SslProvider.OPENSSL
+                : SslProvider.JDK;
+        try {
+            SslContext server = SslContextBuilder.forServer(c.privateKey(), c.chain())
+                    .trustManager(c.trust().trustManager()).clientAuth(ClientAuth.REQUIRE)
+                    .protocols(TLS_1_3).sslProvider(provider).build();
+            SslContext client = SslContextBuilder.forClient().keyManager(c.privateKey(), c.chain())
+                    .trustManager(c.trust().trustManager()).endpointIdentificationAlgorithm(null)
+                    .protocols(TLS_1_3).sslProvider(provider).build();
+            return new TlsContexts(server, client);
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot make the TLS contexts of " + c.identity() + ": " + e, e);
+        }
+    }
+
+    private record TlsContexts(SslContext server, SslContext client) {}
 
     private static final class NettyLinkServer implements LinkServer {
         private final Channel server;
