@@ -117,6 +117,9 @@ final class ClassLinks {
                         + " again: " + e.getMessage());
             } else if (b.closedByUs || !classes.get().contains(cls)) {
                 l.close();
+            } else if (Authorization.parentRefusal(l, b.peer()) != null) {
+                l.abort(); // an address now answered by another peer: not this binding's parent
+                repairs.log(Level.WARNING, () -> self + ": " + Authorization.parentRefusal(l, b.peer()));
             } else if (l.isOpen()) {
                 b.links.set(l);
             } // else it closed before it got here, and its close was ignored: housekeeping opens it again

@@ -47,6 +47,7 @@ final class Downlinks implements LinkHandler {
     private final Routing routing;
     private final PeerMetrics metrics;
     private final RateLimitedLog malformed = new RateLimitedLog(LOG, 5000);
+    private final RateLimitedLog refusedLog = new RateLimitedLog(LOG, 5000);
     private final Map<String, Child> children = new HashMap<>();
     private Events events;
 
@@ -75,7 +76,13 @@ final class Downlinks implements LinkHandler {
     @Override
     public void onFrame(Link link, Frame frame) {
         if (frame.type() != FrameType.CONTROL || !frame.targetPeer().isEmpty()) {
-            routing.route(frame, link.remotePeer(), false);
+            if (!Authorization.mayForward(link, frame)) {
+                unauthorized(link, frame.type() + " sent as " + frame.sourcePeer());
+            } else if (frame.type() == FrameType.CONTROL && !Authorization.maySubscribe(link) && !sourceStats(frame)) {
+                unauthorized(link, "a routed control message other than its source statistics");
+            } else {
+                routing.route(frame, link.remotePeer(), false);
+            }
             return;
         }
         Control c;
@@ -88,6 +95,24 @@ final class Downlinks implements LinkHandler {
             return;
         }
         strand.execute(() -> control(link, c));
+    }
+
+    /** Whether a sensor's routed control message is the one it may send: its counts, to the client. */
+    private boolean sourceStats(Frame frame) {
+        try {
+            return codec.decode(frame.payload()).kind() == Control.Kind.SOURCE_STATS;
+        } catch (ControlCodec.MalformedControlException e) {
+            metrics.malformed.increment();
+            return false;
+        }
+    }
+
+    /** Refuses what a child's certificate does not allow: counted, logged at a bounded rate. */
+    private void unauthorized(Link link, String what) {
+        metrics.unauthorized.increment();
+        long n = metrics.unauthorized.sum();
+        refusedLog.log(Level.WARNING, () -> self + ": refused from " + link.remotePeer() + " (" + link.remoteIdentity()
+                + "): " + what + " (" + n + " refused so far)");
     }
 
     @Override
@@ -111,6 +136,22 @@ final class Downlinks implements LinkHandler {
         }
         switch (c.kind()) {
         case BIND -> bind(link, child, c);
+        case JOIN, LEAVE, FT_USE -> {
+            if (c.kind() == Control.Kind.FT_USE ? !Authorization.maySteer(link)
+                    : !Authorization.mayAnnounce(link, c.records())) {
+                unauthorized(link, c.kind() + (c.kind() == Control.Kind.FT_USE ? "" : " naming " + c.records().size()
+                        + " peers"));
+                return;
+            }
+            membershipOrOrder(child, c);
+        }
+        case TREE_QUERY -> events.fromChild(child, c);
+        default -> metrics.malformed.increment();
+        }
+    }
+
+    private void membershipOrOrder(Child child, Control c) {
+        switch (c.kind()) {
         case JOIN -> events.onJoin(child.peer, c.id(), c.records());
         case LEAVE -> {
             if (c.records().size() == 1 && c.records().get(0).peer().equals(child.peer)) {
@@ -118,8 +159,7 @@ final class Downlinks implements LinkHandler {
             }
             events.fromChild(child, c);
         }
-        case TREE_QUERY, FT_USE -> events.fromChild(child, c);
-        default -> metrics.malformed.increment();
+        default -> events.fromChild(child, c);
         }
     }
 
@@ -142,6 +182,12 @@ final class Downlinks implements LinkHandler {
             return "BIND names another peer";
         }
         PeerRecord r = c.records().get(0);
+        String notAllowed = Authorization.mayAnnounce(link, c.records()) ? Authorization.bindRefusal(link, r)
+                : "BIND naming other peers than itself";
+        if (notAllowed != null) {
+            unauthorized(link, notAllowed);
+            return notAllowed;
+        }
         CellId mine = routing.table().cell();
         if (r.role() == PeerRole.SENSOR && mine != null && mine.isRoot()) {
             return "the root cell takes no sensors";

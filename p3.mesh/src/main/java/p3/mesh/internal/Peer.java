@@ -24,6 +24,9 @@ import p3.mesh.Qos;
 import p3.mesh.StrandStats;
 import p3.mesh.spi.FtStrategy;
 import p3.mesh.spi.TrafficService;
+import p3.security.PeerCredentials;
+import p3.security.PeerIdentity;
+import p3.security.Role;
 import p3.transport.CellGroups;
 import p3.transport.Discovery;
 import p3.transport.DiscoveryEndpoint;
@@ -101,6 +104,27 @@ public final class Peer implements MeshPeer {
      */
     Peer(MeshSettings settings, Links links, CellGroups groups, Discovery discovery, PeerThreads threads,
             Strand strand, Scheduler time) {
+        this(settings, null, links, groups, discovery, threads, strand, time);
+    }
+
+    /** A peer with credentials: its links are TLS with its certificate. */
+    Peer(MeshSettings settings, PeerCredentials credentials, Links links, CellGroups groups, Discovery discovery,
+            PeerThreads threads) {
+        this(settings, credentials, links, groups, discovery, threads, threads.strand(settings.peer()), null);
+    }
+
+    /**
+     * @param credentials the peer's key and certificate, or null when security is off: links, cells
+     *                    and discovery then run in the clear
+     */
+    Peer(MeshSettings settings, PeerCredentials credentials, Links links, CellGroups groups, Discovery discovery,
+            PeerThreads threads, Strand strand, Scheduler time) {
+        if (credentials != null && !credentials.identity().equals(
+                new PeerIdentity(settings.peer(), Role.parse(settings.role().name())))) {
+            throw new IllegalArgumentException("peer " + settings.peer() + " (" + settings.role() + ") was given the "
+                    + "credentials of " + credentials.identity());
+        }
+        links = SecureTransport.links(links, credentials);
         this.s = settings;
         this.id = settings.peer();
         this.links = links;

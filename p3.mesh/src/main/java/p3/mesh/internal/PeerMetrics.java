@@ -14,11 +14,13 @@ final class PeerMetrics {
     final LongAdder unroutable = new LongAdder();
     /** Control or FT bytes that could not be decoded, and control that made no sense here. */
     final LongAdder malformed = new LongAdder();
+    /** What a peer's certificate did not allow: see {@link Authorization}. */
+    final LongAdder unauthorized = new LongAdder();
     /** Control frames a link refused (full or closed). */
     final LongAdder refused = new LongAdder();
 
     PeerCounters counters() {
         return new PeerCounters(payloadFrames.sum(), payloadBytes.sum(), controlFrames.sum(), controlBytes.sum(),
-                unroutable.sum(), malformed.sum());
+                unroutable.sum(), malformed.sum(), unauthorized.sum());
     }
 }

@@ -159,13 +159,19 @@ final class Uplink {
                         }
                         return;
                     }
-                    if (l == null || !l.isOpen()) {
+                    String impostor = l == null ? null : Authorization.parentRefusal(l, parent.peer());
+                    if (l == null || !l.isOpen() || impostor != null) {
                         // a link that closed before it got here: its close was heard before it was set, and
                         // ignored then; the parent dropped it (a child of the same name that left, say)
                         over[0] = true;
                         timeout.cancel();
-                        LOG.log(Level.INFO, "{0}: cannot open links to {1}: {2}", self, parent.peer(),
-                                l == null ? e.getMessage() : cls.id() + " link closed at once");
+                        if (impostor != null) {
+                            metrics.unauthorized.increment();
+                            l.abort();
+                        }
+                        LOG.log(impostor != null ? Level.WARNING : Level.INFO, "{0}: cannot open links to {1}: {2}",
+                                self, parent.peer(), impostor != null ? impostor
+                                        : l == null ? e.getMessage() : cls.id() + " link closed at once");
                         b.close(false);
                         done.accept(null);
                         return;

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
+import p3.security.PeerCredentials;
 import p3.transport.CloseReason;
 import p3.transport.Frame;
 import p3.transport.Link;
@@ -102,6 +103,18 @@ final class FakeLinks implements Links {
             attempt.run();
         }
         return done;
+    }
+
+    /** Fake links carry no TLS: a peer with credentials is named by its PeerId, as in the clear. */
+    @Override
+    public LinkServer listen(InetSocketAddress bind, PeerCredentials credentials, LinkHandler handler) {
+        return listen(bind, credentials.identity().peerId(), handler);
+    }
+
+    @Override
+    public CompletionStage<Link> connect(InetSocketAddress remote, PeerCredentials credentials,
+            TrafficClass trafficClass, LinkHandler handler) {
+        return connect(remote, credentials.identity().peerId(), trafficClass, handler);
     }
 
     @Override

@@ -2,6 +2,7 @@ package p3.mesh.internal;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +19,9 @@ import p3.mesh.PeerRole;
 import p3.mesh.PeerState;
 import p3.mesh.spi.FtStrategy;
 import p3.mesh.spi.TrafficService;
+import p3.security.PeerCredentials;
+import p3.security.Role;
+import p3.security.ca.MeshCa;
 import p3.transport.Frame;
 import p3.transport.FrameType;
 import p3.transport.PortRuns;
@@ -48,6 +52,10 @@ public final class InProcessMesh implements AutoCloseable {
     final List<FtStrategy> strategies = new CopyOnWriteArrayList<>();
     /** Whether peers started from now on keep links open to a backup parent. */
     boolean prebind = true;
+    /** The mesh's CA: every peer gets a certificate of it, as the peers of a runtime do by default. */
+    private final MeshCa ca;
+    /** Whether peers started from now on have credentials (TLS links); off: everything in the clear. */
+    private boolean secure = true;
     private FtSettings ft = FtSettings.DEFAULTS;
     /** Frames delivered, by receiving peer. */
     final Map<String, ConcurrentLinkedQueue<Frame>> delivered = new ConcurrentHashMap<>();
@@ -57,6 +65,11 @@ public final class InProcessMesh implements AutoCloseable {
         this.shape = shape;
         this.transport = transport;
         this.threads = PeerThreads.defaults();
+        try {
+            this.ca = MeshCa.create(mesh, Duration.ofDays(1));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make the mesh's CA", e);
+        }
         int cells = shape.cells().size();
         this.discoveryBase = new InetSocketAddress("228.1.2.3", PortRuns.freeUdp(cells));
         this.membershipBase = new InetSocketAddress("228.1.2.2", PortRuns.freeUdp(cells));
@@ -82,6 +95,17 @@ public final class InProcessMesh implements AutoCloseable {
         return this;
     }
 
+    /** Peers started from now on run with credentials (the default) or in the clear, to measure what security costs. */
+    public InProcessMesh security(boolean on) {
+        secure = on;
+        return this;
+    }
+
+    /** The mesh's CA, which issues every peer's certificate (and an impostor's, in a test). */
+    public MeshCa ca() {
+        return ca;
+    }
+
     public InProcessMesh faultTolerance(String strategy, boolean sensorMemory) {
         ft = ft.withStrategy(strategy).withSensorMemory(sensorMemory);
         return this;
@@ -90,7 +114,8 @@ public final class InProcessMesh implements AutoCloseable {
     public Peer start(String id, PeerRole role) throws Exception {
         MeshSettings s = new MeshSettings(mesh, id, role, shape, InetAddress.getLoopbackAddress(), discoveryBase,
                 membershipBase, true, List.of(), 250, 1000, 200, prebind, ft);
-        Peer p = new Peer(s, transport.links(), transport.groups(), transport.discovery(), threads);
+        PeerCredentials credentials = secure ? ca.issue(id, Role.parse(role.name()), Duration.ofDays(1)) : null;
+        Peer p = new Peer(s, credentials, transport.links(), transport.groups(), transport.discovery(), threads);
         ConcurrentLinkedQueue<Frame> inbox = new ConcurrentLinkedQueue<>();
         delivered.put(id, inbox);
         p.onDeliver(inbox::add);

@@ -1,0 +1,71 @@
+package p3.mesh.internal;
+
+import java.util.List;
+
+import p3.security.PeerIdentity;
+import p3.security.Role;
+import p3.transport.Frame;
+import p3.transport.Link;
+
+/**
+ * Who may do what, by the certificate at the other end of a link. On a link in the clear (security
+ * turned off) there is no certificate and only the names in HELLO and in the records are checked.
+ * <p>
+ * Super-peers are the mesh's infrastructure: they forward what their subtrees send and the orders
+ * they are given. Leaves (sensors, clients) speak only for themselves; only a client (or an
+ * operator's tool) steers the mesh, and a super-peer that forwards its order.
+ */
+final class Authorization {
+
+    private Authorization() {
+    }
+
+    /** @return why a link reached from a binding is not the parent asked for, or null when it is */
+    static String parentRefusal(Link link, String expected) {
+        if (!link.remotePeer().equals(expected)) {
+            return "the link to " + expected + " answered as " + link.remotePeer();
+        }
+        PeerIdentity who = link.remoteIdentity();
+        if (who != null && who.role() != Role.SUPER) {
+            return expected + " holds a " + who.role().label() + " certificate, not a super-peer's";
+        }
+        return null;
+    }
+
+    /** @return why a child may not bind in the role its record claims, or null when it may */
+    static String bindRefusal(Link link, PeerRecord child) {
+        PeerIdentity who = link.remoteIdentity();
+        if (who != null && !who.role().label().equals(child.role().name().toLowerCase(java.util.Locale.ROOT))) {
+            return "BIND as a " + child.role().name().toLowerCase(java.util.Locale.ROOT) + " with a "
+                    + who.role().label() + " certificate";
+        }
+        return null;
+    }
+
+    /** Whether a frame from a child may enter the mesh: a leaf sends only as itself. */
+    static boolean mayForward(Link from, Frame frame) {
+        PeerIdentity who = from.remoteIdentity();
+        return who == null || who.role() == Role.SUPER || frame.sourcePeer().equals(who.peerId());
+    }
+
+    /** Whether a child's membership message (JOIN, LEAVE) may name these peers: a leaf names only itself. */
+    static boolean mayAnnounce(Link from, List<PeerRecord> records) {
+        PeerIdentity who = from.remoteIdentity();
+        if (who == null || who.role() == Role.SUPER) {
+            return true;
+        }
+        return records.stream().allMatch(r -> r.peer().equals(who.peerId()));
+    }
+
+    /** Whether an order that steers the mesh (an FT swap) is obeyed from this link. */
+    static boolean maySteer(Link from) {
+        PeerIdentity who = from.remoteIdentity();
+        return who == null || who.role() == Role.SUPER || who.role().maySteer();
+    }
+
+    /** Whether a routed control message (a SUBSCRIBE, say) may enter the mesh from this child. */
+    static boolean maySubscribe(Link from) {
+        PeerIdentity who = from.remoteIdentity();
+        return who == null || who.role() != Role.SENSOR;
+    }
+}
