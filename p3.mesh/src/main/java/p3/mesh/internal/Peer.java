@@ -298,6 +298,12 @@ public final class Peer implements MeshPeer {
         return streams.stats();
     }
 
+    /** Where this super-peer listens for links (null before it started, and for leaves). */
+    InetSocketAddress linkAddress() {
+        LinkServer l = server;
+        return l == null ? null : l.address();
+    }
+
     @Override
     public PeerCounters counters() {
         return metrics.counters();
