@@ -238,6 +238,7 @@ final class Metrics {
         StrandStats s = p.strand();
         t.sample(REJECTED, k.unroutable(), "peer", p.id(), "role", role, "reason", "unroutable");
         t.sample(REJECTED, k.malformed(), "peer", p.id(), "role", role, "reason", "malformed");
+        t.sample(REJECTED, k.unauthorized(), "peer", p.id(), "role", role, "reason", "unauthorized");
         t.sample(REJECTED, s.refused(), "peer", p.id(), "role", role, "reason", "strand_refused");
         t.sample(REJECTED, s.failed(), "peer", p.id(), "role", role, "reason", "strand_failed");
         t.sample(REJECTED, f.notHeld(), "peer", p.id(), "role", role, "reason", "ft_not_held");

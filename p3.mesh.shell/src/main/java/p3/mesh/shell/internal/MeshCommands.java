@@ -3,6 +3,7 @@ package p3.mesh.shell.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -23,10 +24,11 @@ import p3.mesh.PeerRole;
 import p3.mesh.PeerState;
 import p3.mesh.Qos;
 import p3.mesh.StrandStats;
-import p3.mesh.spi.FtStrategy;
 import p3.mesh.audit.AuditLog;
+import p3.mesh.spi.FtStrategy;
 import p3.mesh.spi.TrafficService;
 import p3.report.base.TrafficBundles;
+import p3.transport.Links;
 
 /**
  * Gogo commands of scope {@code p3}: the tree, the peers, their links and failures, fault injection,
@@ -60,6 +62,11 @@ public final class MeshCommands {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<TrafficService> traffic;
+
+    /** The runtime's links, for what they refused; optional, so that the commands work without them. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Links links;
 
     @Activate
     public MeshCommands(BundleContext context, @Reference AuditLog audit) {
@@ -208,7 +215,8 @@ public final class MeshCommands {
     @Descriptor("statistics: per class at each client, mesh overhead, CPU and heap")
     public String stats(@Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true",
             absentValue = "false") boolean json) {
-        StatsReport report = new StatsReport(sorted());
+        Links l = links;
+        StatsReport report = new StatsReport(sorted(), l == null ? Map.of() : l.stats().rejections());
         return json ? report.json() : report.table();
     }
 

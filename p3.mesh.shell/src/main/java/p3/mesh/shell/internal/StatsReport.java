@@ -2,15 +2,17 @@ package p3.mesh.shell.internal;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import p3.mesh.ClassStats;
-import p3.mesh.MeshPeer;
 import p3.mesh.FtCounters;
+import p3.mesh.MeshPeer;
 import p3.mesh.PeerCounters;
 import p3.mesh.PeerRole;
 import p3.report.base.Figures;
 import p3.report.base.Jvm;
 import p3.report.base.MeshJson;
+import p3.transport.Rejection;
 
 /**
  * The statistics of the peers of a runtime, as a table or as JSON: per class at each client, mesh
@@ -20,9 +22,16 @@ import p3.report.base.MeshJson;
 final class StatsReport {
 
     private final List<MeshPeer> peers;
+    /** What the runtime's links refused, by reason (none known: empty). */
+    private final Map<Rejection, Long> refusedLinks;
 
     StatsReport(List<MeshPeer> peers) {
+        this(peers, Map.of());
+    }
+
+    StatsReport(List<MeshPeer> peers, Map<Rejection, Long> refusedLinks) {
         this.peers = peers;
+        this.refusedLinks = refusedLinks;
     }
 
     /** One line for the running display: each class's received rate, loss so far (a lower bound: see {@link Figures#LOST}) and latency. */
@@ -78,6 +87,16 @@ final class StatsReport {
                 controlFrames, control, payloadFrames, payload, payload == 0 ? 0.0 : 100.0 * control / payload));
         out.append(String.format(Locale.ROOT, "replication: %d replicas to cells, %d B (%.2f B per payload byte)%n",
                 replicas, replicaBytes, payload == 0 ? 0.0 : (double) replicaBytes / payload));
+        long unauthorized = 0;
+        long malformed = 0;
+        for (MeshPeer p : peers) {
+            unauthorized += p.counters().unauthorized();
+            malformed += p.counters().malformed();
+        }
+        out.append(String.format(Locale.ROOT, "refused: %d unauthorized, %d malformed by the peers; links: %s%n",
+                unauthorized, malformed, refusedLinks.isEmpty() ? "none" : refusedLinks.entrySet().stream()
+                        .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + " " + e.getValue())
+                        .collect(java.util.stream.Collectors.joining(", "))));
         out.append(String.format(Locale.ROOT, "runtime: %d peers, cpu %.1f s, heap %.1f MB%n", peers.size(),
                 cpuSeconds(), heapMb()));
         return out.toString();
