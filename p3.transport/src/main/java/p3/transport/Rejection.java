@@ -13,5 +13,43 @@ public enum Rejection {
      */
     UNTRUSTED_PEER,
     /** A link whose HELLO names another peer than its certificate. @since 1.2 */
-    IMPERSONATION
+    IMPERSONATION,
+    /**
+     * A datagram without a signature where one is required (discovery with credentials).
+     *
+     * @since 1.2
+     */
+    UNSIGNED,
+    /**
+     * A signature that does not match what it signs, or cannot be read.
+     *
+     * @since 1.2
+     */
+    BAD_SIGNATURE,
+    /**
+     * A signature by a certificate this mesh does not trust: another CA's, expired, not yet valid,
+     * revoked, or not a peer's.
+     *
+     * @since 1.2
+     */
+    UNTRUSTED,
+    /**
+     * A signed datagram whose timestamp is outside the freshness window.
+     *
+     * @since 1.2
+     */
+    STALE,
+    /**
+     * A signed datagram whose nonce was seen already within the freshness window: a replay.
+     *
+     * @since 1.2
+     */
+    REPLAYED,
+    /**
+     * A signed datagram refused because the receiver's cache of recent nonces was full (a flood of
+     * validly signed datagrams): refusing is safe, forgetting a fresh nonce would let its replay in.
+     *
+     * @since 1.2
+     */
+    REPLAY_CACHE_FULL
 }

@@ -24,6 +24,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -31,10 +32,12 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.EventExecutor;
+import p3.security.PeerIdentity;
 import p3.transport.DiscoveryEndpoint;
 import p3.transport.DiscoveryHandler;
 import p3.transport.DiscoveryReply;
 import p3.transport.DiscoveryResponder;
+import p3.transport.DiscoverySettings;
 import p3.transport.DiscoverySpec;
 import p3.transport.DiscoveryTimeoutException;
 import p3.transport.Rejection;
@@ -46,6 +49,26 @@ import p3.transport.TreeAddress;
  * replies and seed requests, and one multicast socket per served cell, bound to the cell's
  * tree_pos_address. All handlers run on the discovery event loop; a responder's stage may complete
  * on any thread, and its reply leaves from there (a datagram write is safe from any thread).
+ *
+ * <p>With credentials ({@link DiscoverySpec#credentials()}) every datagram leaves signed
+ * (version 2 of {@link DiscoveryDatagram}), each send to each destination with its own timestamp
+ * and nonce, and every datagram that would be answered or taken as a reply is checked first by
+ * {@link DatagramSeals}: an unsigned, untrusted, wrongly signed, stale or replayed one is dropped,
+ * counted under its {@link Rejection} and logged at a bounded rate. What nobody here waits for
+ * (a request to a cell not served, a reply to no pending request) is dropped before any check, as
+ * before. The signer's identity goes to the responder and into the {@link DiscoveryReply}.
+ *
+ * <p>In the clear (no credentials) the endpoint sends version 1 and reads both versions, ignoring
+ * a version 2's signature: it checks nothing, so it names no sender ({@code null}). A secured
+ * endpoint and one in the clear therefore do not talk: the secured one refuses the other's
+ * unsigned datagrams.
+ *
+ * <p>What the seal does not cover: the source address (a reply goes where the datagram came from,
+ * and {@code from} is not vouched for) and the destination. Nonces are remembered per endpoint, so
+ * a copy replayed within the window to an endpoint that never received the original (one that
+ * serves the cell by seed only, or started serving it since) is taken once there. A flood of
+ * datagrams that must be checked costs a signature check each (about 1 to 2 ms on one core with
+ * the JDK 17 provider, more when not cached): it can slow discovery, not pass it.
  */
 final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
 
@@ -54,7 +77,13 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
     /** The serving a cell socket was opened for: its requests go to that one, not to a later one. */
     private static final AttributeKey<Served> SERVED = AttributeKey.valueOf("p3.discovery.served");
 
+    /** Large enough for any datagram: Netty's default of 2048 bytes would cut a signed one with a long payload. */
+    private static final int MAX_DATAGRAM = 65_536;
+
     private final DiscoverySpec spec;
+    /** Signs and checks; {@code null} in the clear. */
+    private final DatagramSeals seals;
+    private final RefusalLog refusals;
     private final EventLoopGroup loop;
     private final NetworkInterface multicastInterface;
     private final Counters counters;
@@ -64,20 +93,28 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
     private Channel unicast;
     private volatile boolean closed;
 
-    private UdpDiscoveryEndpoint(DiscoverySpec spec, EventLoopGroup loop, NetworkInterface multicastInterface,
-            Counters counters) {
+    private UdpDiscoveryEndpoint(DiscoverySpec spec, DiscoverySettings settings, EventLoopGroup loop,
+            NetworkInterface multicastInterface, Counters counters, RefusalLog refusals) {
         this.spec = spec;
+        this.seals = spec.credentials() == null ? null : new DatagramSeals(spec.credentials(), settings);
+        this.refusals = refusals;
         this.loop = loop;
         this.multicastInterface = multicastInterface;
         this.counters = counters;
     }
 
-    static UdpDiscoveryEndpoint open(DiscoverySpec spec, EventLoopGroup loop, InetAddress bindAddress,
-            NetworkInterface multicastInterface, int ipTtl, Counters counters) throws TransportException {
-        UdpDiscoveryEndpoint e = new UdpDiscoveryEndpoint(spec, loop, multicastInterface, counters);
+    static UdpDiscoveryEndpoint open(DiscoverySpec spec, DiscoverySettings settings, EventLoopGroup loop,
+            InetAddress bindAddress, NetworkInterface multicastInterface, Counters counters, RefusalLog refusals)
+            throws TransportException {
+        UdpDiscoveryEndpoint e;
+        try {
+            e = new UdpDiscoveryEndpoint(spec, settings, loop, multicastInterface, counters, refusals);
+        } catch (IllegalArgumentException bad) {
+            throw new TransportException("discovery: " + bad.getMessage(), bad);
+        }
         ChannelFuture bound = datagramBootstrap(e, loop)
                 .option(ChannelOption.IP_MULTICAST_IF, multicastInterface)
-                .option(ChannelOption.IP_MULTICAST_TTL, ipTtl)
+                .option(ChannelOption.IP_MULTICAST_TTL, settings.ipTtl())
                 .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, false)
                 .bind(new InetSocketAddress(bindAddress, spec.unicastPort())).awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -91,7 +128,17 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
     private static Bootstrap datagramBootstrap(UdpDiscoveryEndpoint e, EventLoopGroup loop) {
         return new Bootstrap().group(loop)
                 .channelFactory(() -> new NioDatagramChannel(SocketProtocolFamily.INET))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                 .handler(e.new Receiver());
+    }
+
+    /** How log lines name this endpoint: its peer when it has credentials, else its address. */
+    private String name() {
+        if (seals != null) {
+            return seals.identity().peerId();
+        }
+        Channel u = unicast;
+        return u == null ? "?" : String.valueOf(u.localAddress());
     }
 
     @Override
@@ -111,9 +158,18 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
                         + "use serveAsync");
             }
         }
-        DiscoveryResponder responder = (cell, payload, from) -> {
-            byte[] reply = handler.onRequest(cell, payload, from);
-            return reply == null ? null : CompletableFuture.completedFuture(reply);
+        DiscoveryResponder responder = new DiscoveryResponder() {
+            @Override
+            public CompletionStage<byte[]> answer(String cell, byte[] payload, InetSocketAddress from) {
+                return answer(cell, payload, from, null);
+            }
+
+            @Override
+            public CompletionStage<byte[]> answer(String cell, byte[] payload, InetSocketAddress from,
+                    PeerIdentity sender) {
+                byte[] reply = handler.onRequest(cell, payload, from, sender);
+                return reply == null ? null : CompletableFuture.completedFuture(reply);
+            }
         };
         try {
             return serveAsync(cellId, responder).toCompletableFuture().join();
@@ -208,9 +264,15 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
         return result;
     }
 
+    /** Sends one datagram to one destination: signed, its own nonce, when the endpoint has credentials. */
     private void send(DiscoveryDatagram d, InetSocketAddress to) {
-        ByteBuf buf = unicast.alloc().buffer(64 + d.payload().length);
-        d.write(buf);
+        ByteBuf buf;
+        if (seals != null) {
+            buf = seals.seal(d);
+        } else {
+            buf = unicast.alloc().buffer(64 + d.payload().length);
+            d.write(buf);
+        }
         unicast.writeAndFlush(new DatagramPacket(buf, to)).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 LOG.log(Level.DEBUG, "discovery: cannot send to {0}: {1}", to, f.cause());
@@ -274,10 +336,10 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
         }
 
         /** Asks the responder, on the loop; the reply leaves when and where its stage completes. */
-        void answer(DiscoveryDatagram d, InetSocketAddress from) {
+        void answer(DiscoveryDatagram d, InetSocketAddress from, PeerIdentity sender) {
             CompletionStage<byte[]> reply;
             try {
-                reply = responder.answer(d.cellId(), d.payload(), from);
+                reply = responder.answer(d.cellId(), d.payload(), from, sender);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, () -> "discovery: responder of cell " + cellId + " failed", e);
                 return;
@@ -289,6 +351,9 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
                 if (failure != null) {
                     LOG.log(Level.DEBUG, "discovery: responder of cell {0} failed to answer {1}: {2}", cellId, from,
                             failure);
+                } else if (bytes != null && bytes.length > DiscoveryDatagram.MAX_PAYLOAD) {
+                    LOG.log(Level.WARNING, "discovery: responder of cell {0} answered {1} bytes, over {2}: not sent",
+                            cellId, bytes.length, DiscoveryDatagram.MAX_PAYLOAD);
                 } else if (bytes != null && !closed) {
                     send(new DiscoveryDatagram(false, d.id(), d.cellId(), bytes), from);
                 }
@@ -313,8 +378,8 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
             this.targets = targets;
         }
 
-        synchronized void reply(long id, InetSocketAddress from, byte[] payload) {
-            replies.putIfAbsent(from, new DiscoveryReply(from, payload));
+        synchronized void reply(long id, InetSocketAddress from, byte[] payload, PeerIdentity sender) {
+            replies.putIfAbsent(from, new DiscoveryReply(from, payload, sender));
             if (replies.size() >= maxReplies && pending.remove(id) != null) {
                 timer.cancel(false);
                 result.complete(List.copyOf(replies.values()));
@@ -341,21 +406,52 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             DiscoveryDatagram d = DiscoveryDatagram.read(packet.content());
             if (d == null) {
-                counters.reject(Rejection.BAD_DATAGRAM);
-                LOG.log(Level.DEBUG, "discovery: dropped a datagram from {0} that is not ours", packet.sender());
+                refuse(Rejection.BAD_DATAGRAM, Level.DEBUG, packet.sender(), "not one of ours");
                 return;
             }
             if (d.request()) {
-                answer(ctx.channel(), d, packet.sender());
+                Served s = servedFor(ctx.channel(), d);
+                if (s == null) {
+                    return; // a seed asked about a cell this peer does not serve, or no longer: nothing to check
+                }
+                DatagramSeals.Verdict v = admit(d, packet.sender());
+                if (v != null) {
+                    s.answer(d, packet.sender(), v.sender());
+                }
             } else {
                 Pending p = pending.get(d.id());
-                if (p != null) {
-                    p.reply(d.id(), packet.sender(), d.payload());
+                if (p == null || !p.cellId.equals(d.cellId())) {
+                    return; // late, or not an answer to what was asked
+                }
+                DatagramSeals.Verdict v = admit(d, packet.sender());
+                if (v != null) {
+                    p.reply(d.id(), packet.sender(), d.payload(), v.sender());
                 }
             }
         }
 
-        private void answer(Channel socket, DiscoveryDatagram d, InetSocketAddress from) {
+        /** @return the verdict of an accepted datagram (no sender in the clear), or null once refused */
+        private DatagramSeals.Verdict admit(DiscoveryDatagram d, InetSocketAddress from) {
+            if (seals == null) {
+                return DatagramSeals.Verdict.accept(null); // in the clear: a signature, if any, is ignored
+            }
+            DatagramSeals.Verdict v = seals.check(d, System.currentTimeMillis(), System.nanoTime());
+            if (v.refused() != null) {
+                refuse(v.refused(), Level.WARNING, from, (d.request() ? "request to cell " : "reply from cell ")
+                        + d.cellId() + ": " + v.why());
+                return null;
+            }
+            return v;
+        }
+
+        private void refuse(Rejection reason, Level level, InetSocketAddress from, String why) {
+            counters.reject(reason);
+            // why may quote a certificate's subject, which the sender wrote: no control characters into the log
+            refusals.refused(reason, level, () -> "discovery " + name() + ": refused " + reason + " from " + from
+                    + ", " + why.replaceAll("\\p{Cntrl}", "?"), System.nanoTime());
+        }
+
+        private Served servedFor(Channel socket, DiscoveryDatagram d) {
             // a cell socket answers for the serving it was opened for (a socket still closing must not
             // answer for a later serving of the cell); the unicast socket for whoever serves the cell now
             Served s = socket.attr(SERVED).get();
@@ -364,10 +460,7 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
             } else if (!s.cellId.equals(d.cellId())) {
                 s = null;
             }
-            if (s == null || s.closed) {
-                return; // a seed asked about a cell this peer does not serve, or no longer
-            }
-            s.answer(d, from);
+            return s == null || s.closed ? null : s;
         }
 
         @Override
