@@ -38,8 +38,8 @@ import p3.security.ca.MeshCa;
                 + " and role.",
         subcommands = { CaCommand.Init.class, CaCommand.Issue.class, CaCommand.Revoke.class, CaCommand.ListPeers.class,
                 CaCommand.Export.class, CommandLine.HelpCommand.class },
-        footer = { "", "The PKI folder is --dir, else the system property p3.security.dir, else .p3/pki;"
-                + " ./p3 ca uses the repository's .p3/pki, where ./p3 run looks." })
+        footer = { "", "The PKI folder is --dir, else the system property p3.security.dir, else .p3/pki",
+                "under the working folder; ./p3 ca uses the repository's .p3/pki, as ./p3 run does." })
 public final class CaCommand implements Callable<Integer> {
 
     /** The system property that gives the default folder: what the runtime reads too. */
@@ -66,7 +66,13 @@ public final class CaCommand implements Callable<Integer> {
         CommandLine line = new CommandLine(new CaCommand());
         line.setOut(out);
         line.setErr(err);
-        line.registerConverter(Role.class, Role::parse);
+        line.registerConverter(Role.class, value -> {
+            try {
+                return Role.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        });
         line.setParameterExceptionHandler((e, a) -> {
             err.println("p3 ca: " + e.getMessage());
             err.println("Try './p3 ca help" + (e.getCommandLine() == line ? "" : " " + e.getCommandLine().getCommandName())
@@ -406,10 +412,10 @@ public final class CaCommand implements Callable<Integer> {
                 target.savePeer(c, true);
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("exported to %s: %s, %s, and for %s peers/ID.crt and peers/ID.key (readable by you alone);"
+            out.printf("exported to %s: %s, %s and, for %s, peers/ID.crt and peers/ID.key (readable by you alone);"
                     + " no CA key%n", to, PkiFolder.CA_CERTIFICATE, PkiFolder.CRL, String.join(", ", peers));
-            out.printf("copy it to the host, keeping its permissions: scp -rp %s HOST:p3/.p3/pki (the host's runtime"
-                    + " reads .p3/pki, or the dir of configuration p3.security)%n", to);
+            out.printf("copy it to the host with its permissions, as the host's PKI folder (.p3/pki of its clone, or"
+                    + " the dir of configuration p3.security): scp -rp %s HOST:p3/.p3/pki%n", to);
             return OK;
         }
     }
