@@ -223,8 +223,8 @@ public final class FileKeyring implements Keyring {
             trust.verify(c.chain());
         } catch (CertificateException e) {
             cache.remove(peerId, c); // renewed files are read at the next ask
-            throw new CertificateException(folder.peerCertificate(peerId) + ": refused: " + e.getMessage()
-                    + renewal(peerId, role), e);
+            throw new CertificateException(folder.peerCertificate(peerId) + ": refused: "
+                    + PkiFolder.why(e, c.chain()[0]) + renewal(peerId, role), e);
         }
     }
 
@@ -262,6 +262,11 @@ public final class FileKeyring implements Keyring {
                             : "; " + issueCommand(peerId, role) + " --replace makes both files again"), e);
         } catch (IOException e) {
             throw new GeneralSecurityException("no credentials for " + peerId + ": " + describe(e), e);
+        } catch (GeneralSecurityException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("no credentials for ")) {
+                throw e; // ours, with its advice
+            }
+            throw new GeneralSecurityException(e.getMessage() + renewal(peerId, role), e);
         }
     }
 

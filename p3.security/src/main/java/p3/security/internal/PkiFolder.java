@@ -194,7 +194,7 @@ public final class PkiFolder {
         try {
             credentials = new Credentials(key, chain, trust);
         } catch (GeneralSecurityException e) {
-            throw new GeneralSecurityException(certificateFile + ": refused: " + e.getMessage(), e);
+            throw new GeneralSecurityException(certificateFile + ": refused: " + why(e, chain[0]), e);
         }
         if (!credentials.identity().peerId().equals(peerId)) {
             throw new CertificateException(certificateFile + ": names " + credentials.identity() + ", not " + peerId);
@@ -259,6 +259,17 @@ public final class PkiFolder {
         } catch (CertificateException e) {
             return null;
         }
+    }
+
+    /** Why a certificate was refused, in words: the JDK says "NotAfter: date" for an expired one. */
+    public static String why(GeneralSecurityException e, X509Certificate certificate) {
+        if (e instanceof java.security.cert.CertificateExpiredException) {
+            return "expired on " + certificate.getNotAfter().toInstant();
+        }
+        if (e instanceof java.security.cert.CertificateNotYetValidException) {
+            return "not valid before " + certificate.getNotBefore().toInstant() + " (is this host's clock right?)";
+        }
+        return e.getMessage();
     }
 
     // --- reading -------------------------------------------------------------------------------

@@ -143,6 +143,41 @@ class FileKeyringTest {
     }
 
     @Test
+    void anExpiredCertificateIsRefusedNamingTheFileAndTheRenewal() throws Exception {
+        ca("init", "--dir", tmp.toString());
+        PkiFolder folder = new PkiFolder(tmp);
+        java.time.Instant now = java.time.Instant.now();
+        folder.savePeer(folder.loadCa().issue(new PeerIdentity("s01", Role.SENSOR), now.minus(Duration.ofDays(3)),
+                now.minus(Duration.ofDays(1))), false);
+        assertThatThrownBy(() -> keyring(tmp, true).credentials("s01", Role.SENSOR))
+                .hasMessageContaining(tmp.resolve("peers/s01.crt").toString()).hasMessageContaining("expired on")
+                .hasMessageContaining("./p3 ca issue s01 --role sensor");
+        assertThat(ca("issue", "s01", "--role", "sensor", "--replace", "--dir", tmp.toString())).isZero();
+        assertThat(keyring(tmp, true).credentials("s01", Role.SENSOR).identity().peerId()).isEqualTo("s01");
+    }
+
+    @Test
+    void peersAskingAtOnceGetOneIssueEach() throws Exception {
+        FileKeyring keyring = keyring(tmp, true);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<PeerCredentials>> asked = new java.util.ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                String id = "s0" + (i % 4);
+                asked.add(pool.submit(() -> keyring.credentials(id, Role.SENSOR)));
+            }
+            java.util.Map<String, PeerCredentials> byPeer = new java.util.HashMap<>();
+            for (var f : asked) {
+                PeerCredentials c = f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(byPeer.computeIfAbsent(c.identity().peerId(), k -> c)).isSameAs(c);
+            }
+            assertThat(byPeer).hasSize(4);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aKeyOthersMayReadIsRefused() throws Exception {
         FileKeyring keyring = keyring(tmp, true);
         keyring.credentials("s01", Role.SENSOR);
