@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -305,14 +304,5 @@ public final class FileKeyring implements Keyring {
     /** For tests: how often the revocation list was read again. */
     int revocationReads() {
         return trust == null ? 0 : trust.reads();
-    }
-
-    /** For tests and the log: the folder. */
-    Path dir() {
-        return settings.dir();
-    }
-
-    long lookIntervalMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(settings.lookInterval().toNanos());
     }
 }
