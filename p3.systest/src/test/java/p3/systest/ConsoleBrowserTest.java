@@ -125,7 +125,9 @@ class ConsoleBrowserTest {
         assertThat(ft).contains("strategies here: active, hybrid, passive");
 
         String audit = Files.readString(dir.resolve("audit.log"));
-        assertThat(audit).contains("\"what\":\"crash sp03\",\"outcome\":\"ok\"").contains("\"who\":\"remote shell /127.0.0.1:")
+        String me = System.getProperty("user.name"); // the peer's user, as the runtime's shell read it
+        assertThat(audit).contains("\"what\":\"crash sp03\",\"outcome\":\"ok\"")
+                .contains("\"who\":\"shell " + runtime.shellSocket + " (user " + me + ")\"")
                 .contains("\"who\":\"console 127.0.0.1:").contains("\"what\":\"ft passive\",\"outcome\":\"ok\"");
     }
 }

@@ -7,24 +7,28 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.io.UncheckedIOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The runtime {@code p3.jar} as a process, as {@code ./p3 run --mesh small} starts it: its own
- * framework storage, token and audit log in a folder of the test, the remote shell and the console
- * on free ports. Its output goes to {@code runtime.log} in that folder.
+ * framework storage, token, audit log and the remote shell's socket ({@code shell.sock}) in a folder
+ * of the test, the console on a free port. Its output goes to {@code runtime.log} in that folder.
  */
 final class RuntimeProcess implements AutoCloseable {
 
@@ -32,13 +36,13 @@ final class RuntimeProcess implements AutoCloseable {
     private static final Duration START = Duration.ofSeconds(60);
 
     final Path dir;
-    final int shellPort;
+    final Path shellSocket;
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
-    private RuntimeProcess(Path dir, int shellPort, Process process) {
+    private RuntimeProcess(Path dir, Path shellSocket, Process process) {
         this.dir = dir;
-        this.shellPort = shellPort;
+        this.shellSocket = shellSocket;
         this.process = process;
         Thread reader = new Thread(this::read, "p3-systest-runtime-output");
         reader.setDaemon(true);
@@ -55,13 +59,13 @@ final class RuntimeProcess implements AutoCloseable {
 
     /** Starts {@code p3.jar} with a local mesh of that shape ({@code small} or {@code report}). */
     static RuntimeProcess start(Path dir, String mesh) throws IOException {
-        int shellPort = freePort();
+        Path shellSocket = dir.resolve("shell.sock"); // the test's folder is its user's alone, as the shell wants
         List<String> c = new ArrayList<>();
         c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         c.add("-Xmx256m");
         c.add("-Djava.net.preferIPv4Stack=true");
         c.add("-Dorg.osgi.framework.storage=" + dir.resolve("fw"));
-        c.add("-Dp3.shell.port=" + shellPort);
+        c.add("-Dp3.shell.socket=" + shellSocket);
         c.add("-Dorg.osgi.service.http.port=0");
         c.add("-Dp3.console.tokenFile=" + dir.resolve("console.token"));
         c.add("-Dp3.audit.file=" + dir.resolve("audit.log"));
@@ -70,7 +74,7 @@ final class RuntimeProcess implements AutoCloseable {
         c.add("-jar");
         c.add(jar().toString());
         ProcessBuilder pb = new ProcessBuilder(c).redirectErrorStream(true);
-        return new RuntimeProcess(dir, shellPort, pb.start());
+        return new RuntimeProcess(dir, shellSocket, pb.start());
     }
 
     private void read() {
@@ -122,12 +126,27 @@ final class RuntimeProcess implements AutoCloseable {
      * @throws IllegalStateException when the command failed (status 1)
      */
     String shell(String command) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), shellPort), 2000);
-            s.setSoTimeout(30_000);
-            s.getOutputStream().write((command + "\n").getBytes(UTF_8));
-            s.getOutputStream().flush();
-            String all = new String(s.getInputStream().readAllBytes(), UTF_8);
+        try (SocketChannel s = SocketChannel.open(UnixDomainSocketAddress.of(shellSocket))) {
+            s.write(ByteBuffer.wrap((command + "\n").getBytes(UTF_8)));
+            // the runtime answers and closes; closing the channel ends a read that waits longer
+            CompletableFuture<byte[]> answer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Channels.newInputStream(s).readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            String all;
+            try {
+                all = new String(answer.get(30, TimeUnit.SECONDS), UTF_8);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("no answer from the shell within 30 s for " + command);
+            } catch (ExecutionException e) {
+                throw new IOException(command + ": " + e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
             int status = all.lastIndexOf("%%p3-status ");
             if (status < 0) {
                 throw new IllegalStateException("no status from the shell for " + command + ": " + all);
@@ -142,12 +161,6 @@ final class RuntimeProcess implements AutoCloseable {
     /** The shell's answer once the command is there (DS may register it after the shell answers). */
     String shellWhenReady(String command) {
         return await().atMost(START).ignoreExceptions().until(() -> shell(command), a -> true);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

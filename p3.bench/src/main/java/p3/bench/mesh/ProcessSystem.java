@@ -2,9 +2,6 @@ package p3.bench.mesh;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,12 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -40,7 +35,8 @@ import p3.transport.PortRuns;
  * One OS process per peer, each the real runtime ({@code java -jar p3.run/target/p3.jar}: Felix
  * with every bundle, the three strategies and the three traffic classes), started with
  * {@code p3.local.mesh=peer}; a crash is {@code kill -9} of that JVM. The bench drives the peers
- * and gathers their figures through each runtime's remote shell on 127.0.0.1.
+ * and gathers their figures through each runtime's remote shell, on a Unix domain socket of its own
+ * in the run's folder ({@code <peer>-shell.sock}).
  *
  * <p>Each process has a framework storage and a log in a temporary folder of the run, which
  * {@link #close()} removes unless something went wrong or {@value #KEEP_LOGS_PROPERTY} is true
@@ -77,7 +73,6 @@ final class ProcessSystem implements MeshSystem {
     private final String mesh = "b" + ProcessHandle.current().pid() + "x"
             + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
     private final Map<String, PeerProcess> peers = new LinkedHashMap<>();
-    private final Set<Integer> shellPorts = new HashSet<>();
     private final ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "p3-bench-shell");
         t.setDaemon(true);
@@ -104,17 +99,17 @@ final class ProcessSystem implements MeshSystem {
     private final class PeerProcess {
         final String id;
         final PeerRole role;
-        final int shellPort;
+        final Path shellSocket;
         final Path log;
         final Process process;
         /** Its last figures: what counts for it once it is killed. */
         volatile ShellJson.RuntimeStats last;
         volatile boolean killed;
 
-        PeerProcess(String id, PeerRole role, int shellPort, Path log, Process process) {
+        PeerProcess(String id, PeerRole role, Path shellSocket, Path log, Process process) {
             this.id = id;
             this.role = role;
-            this.shellPort = shellPort;
+            this.shellSocket = shellSocket;
             this.log = log;
             this.process = process;
         }
@@ -123,7 +118,7 @@ final class ProcessSystem implements MeshSystem {
         String command(String line) {
             ShellClient.Reply reply;
             try {
-                reply = ShellClient.run(shellPort, line, COMMAND_TIMEOUT);
+                reply = ShellClient.run(shellSocket, line, COMMAND_TIMEOUT);
             } catch (IOException e) {
                 throw trouble(id + ": '" + line + "' found no answer (" + e.getMessage() + ")"
                         + (process.isAlive() ? "" : "; its process exited with " + process.exitValue()));
@@ -204,7 +199,7 @@ final class ProcessSystem implements MeshSystem {
                         + tail(p.log));
             }
             try {
-                ShellClient.Reply reply = ShellClient.run(p.shellPort, "p3:stats --json", COMMAND_TIMEOUT);
+                ShellClient.Reply reply = ShellClient.run(p.shellSocket, "p3:stats --json", COMMAND_TIMEOUT);
                 if (reply.ok()) {
                     List<ShellJson.PeerStats> here = ShellJson.stats(reply.output()).peers();
                     state = here.isEmpty() ? "no peer yet" : here.get(0).state();
@@ -227,28 +222,29 @@ final class ProcessSystem implements MeshSystem {
             if (closed) {
                 throw new IllegalStateException("closed while starting " + peer.id());
             }
-            int port = freeTcpPort();
+            // the run's folder is this user's alone (createTempDirectory: 0700), as the shell wants
+            Path socket = dir.resolve(peer.id() + "-shell.sock");
             Path log = dir.resolve(peer.id() + ".log");
-            List<String> command = command(runJar, peer, port, dir.resolve(peer.id() + "-fw"));
+            List<String> command = command(runJar, peer, socket, dir.resolve(peer.id() + "-fw"));
             Files.writeString(log, String.join(" ", command) + "\n", StandardCharsets.UTF_8);
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             // standard input stays a pipe from this JVM (see the class comment)
-            PeerProcess p = new PeerProcess(peer.id(), peer.role(), port, log, pb.start());
+            PeerProcess p = new PeerProcess(peer.id(), peer.role(), socket, log, pb.start());
             peers.put(peer.id(), p);
             return p;
         }
     }
 
     /** The java command of one peer: this JVM's java, the runtime's jar, the peer's framework properties. */
-    static List<String> command(Path runJar, LocalPeer peer, int shellPort, Path storage) {
+    static List<String> command(Path runJar, LocalPeer peer, Path shellSocket, Path storage) {
         List<String> c = new ArrayList<>();
         c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         c.addAll(JVM_OPTIONS);
         c.add("-Djava.net.preferIPv4Stack=true");
         c.add("-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %5$s%6$s%n");
         c.add("-Dorg.osgi.framework.storage=" + storage);
-        c.add("-Dp3.shell.port=" + shellPort);
+        c.add("-Dp3.shell.socket=" + shellSocket);
         // the web console of each runtime on a free port, its token and audit log beside the storage
         c.add("-Dorg.osgi.service.http.port=0");
         c.add("-Dp3.console.tokenFile=" + storage.resolveSibling(peer.id() + "-console.token"));
@@ -258,28 +254,6 @@ final class ProcessSystem implements MeshSystem {
         c.add("-jar");
         c.add(runJar.toString());
         return c;
-    }
-
-    /**
-     * A TCP port free on 127.0.0.1 now, below the kernel's ephemeral range (so that no outgoing
-     * connection takes it before the runtime listens), and not given to another peer of this mesh.
-     */
-    private int freeTcpPort() {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        for (int attempt = 0; attempt < 1000; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
-            if (shellPorts.contains(port)) {
-                continue;
-            }
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new InetSocketAddress(loopback, port));
-                shellPorts.add(port);
-                return port;
-            } catch (IOException e) {
-                // taken: another one
-            }
-        }
-        throw new IllegalStateException("no free TCP port on 127.0.0.1 within 20000..31999");
     }
 
     /** The runtime's executable jar: {@value #RUN_JAR_PROPERTY}, else p3.run/target/p3.jar beside this bench. */
@@ -344,7 +318,7 @@ final class ProcessSystem implements MeshSystem {
             throw new IllegalStateException(id + " is already crashed");
         }
         try {
-            ShellClient.Reply r = ShellClient.run(p.shellPort, "p3:stats --json", LAST_FIGURES_BOUND);
+            ShellClient.Reply r = ShellClient.run(p.shellSocket, "p3:stats --json", LAST_FIGURES_BOUND);
             if (r.ok()) {
                 p.last = ShellJson.stats(r.output());
             }

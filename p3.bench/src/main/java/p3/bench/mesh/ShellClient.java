@@ -1,25 +1,28 @@
 package p3.bench.mesh;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One command line through a runtime's remote Gogo shell (module p3.shell) on 127.0.0.1: the
- * client sends the line, the runtime answers with what the command printed and its result, then a
- * status line {@code %%p3-status 0} or {@code %%p3-status 1 MESSAGE}, and closes the connection.
+ * One command line through a runtime's remote Gogo shell (module p3.shell) on its Unix domain
+ * socket: the client sends the line, the runtime answers with what the command printed and its
+ * result, then a status line {@code %%p3-status 0} or {@code %%p3-status 1 MESSAGE}, and closes the
+ * connection.
  */
 final class ShellClient {
 
     private static final Pattern STATUS = Pattern.compile("%%p3-status ([01])(?: (.*))?");
-    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     private ShellClient() {
     }
@@ -37,18 +40,42 @@ final class ShellClient {
     }
 
     /**
-     * @param timeout for the connection, and for each read of the answer
+     * @param timeout for each read of the answer
      * @throws IOException when nothing listens, or the runtime closed the connection without a status
      */
-    static Reply run(int port, String command, Duration timeout) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(LOOPBACK, port), (int) timeout.toMillis());
-            s.setSoTimeout((int) timeout.toMillis());
-            OutputStream out = s.getOutputStream();
-            out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = s.getInputStream();
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    static Reply run(Path socket, String command, Duration timeout) throws IOException {
+        try (SocketChannel s = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+                Selector selector = Selector.open()) {
+            ByteBuffer line = ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8));
+            try {
+                while (line.hasRemaining()) {
+                    s.write(line);
+                }
+            } catch (IOException turnedAway) {
+                // the runtime closed first (a rejection): its reason is there to read
+            }
+            s.configureBlocking(false);
+            s.register(selector, SelectionKey.OP_READ);
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            try {
+                for (int n; (n = s.read(buffer.clear())) >= 0;) {
+                    if (n > 0) {
+                        answer.write(buffer.array(), 0, n);
+                    } else if (selector.select(timeout.toMillis()) == 0) {
+                        throw new SocketTimeoutException("no answer within " + timeout.toMillis() + " ms");
+                    } else {
+                        selector.selectedKeys().clear();
+                    }
+                }
+            } catch (IOException e) {
+                // a reset that follows a complete answer (the runtime closed before reading all) is no error
+                if (!(e instanceof SocketTimeoutException) && answer.size() > 0) {
+                    return parse(answer.toString(StandardCharsets.UTF_8));
+                }
+                throw e;
+            }
+            return parse(answer.toString(StandardCharsets.UTF_8));
         }
     }
 

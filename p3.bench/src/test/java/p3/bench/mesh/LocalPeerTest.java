@@ -65,7 +65,8 @@ class LocalPeerTest {
 
     @Test
     void theProcessCommandLineReadsBackAsTheSamePeer() {
-        List<String> command = ProcessSystem.command(Path.of("/x/p3.jar"), SP03, 23456, Path.of("/tmp/fw"));
+        List<String> command = ProcessSystem.command(Path.of("/x/p3.jar"), SP03, Path.of("/tmp/sp03-shell.sock"),
+                Path.of("/tmp/fw"));
 
         Map<String, String> properties = new HashMap<>();
         for (String arg : command) {
@@ -75,7 +76,7 @@ class LocalPeerTest {
             }
         }
         assertThat(LocalPeer.of(properties::get)).isEqualTo(SP03);
-        assertThat(properties).containsEntry("p3.local.mesh", "peer").containsEntry("p3.shell.port", "23456")
+        assertThat(properties).containsEntry("p3.local.mesh", "peer").containsEntry("p3.shell.socket", Path.of("/tmp/sp03-shell.sock").toString())
                 .containsEntry("org.osgi.framework.storage", Path.of("/tmp/fw").toString())
                 .containsEntry("org.osgi.service.http.port", "0")
                 .containsEntry("p3.console.tokenFile", Path.of("/tmp/sp03-console.token").toString());

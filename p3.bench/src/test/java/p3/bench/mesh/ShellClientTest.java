@@ -6,15 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ShellClientTest {
 
@@ -43,21 +47,22 @@ class ShellClientTest {
     }
 
     @Test
-    void sendsOneLineAndReadsTheAnswerUntilTheRuntimeCloses() throws Exception {
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+    void sendsOneLineAndReadsTheAnswerUntilTheRuntimeCloses(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("shell.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
             CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
-                try (Socket s = server.accept()) {
-                    String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
-                            .readLine();
-                    OutputStream out = s.getOutputStream();
-                    out.write("1 client(s) asked\n%%p3-status 0\n".getBytes(StandardCharsets.UTF_8));
+                try (SocketChannel s = server.accept()) {
+                    String line = new BufferedReader(new InputStreamReader(Channels.newInputStream(s),
+                            StandardCharsets.UTF_8)).readLine();
+                    s.write(ByteBuffer.wrap("1 client(s) asked\n%%p3-status 0\n".getBytes(StandardCharsets.UTF_8)));
                     return line;
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
             });
 
-            ShellClient.Reply r = ShellClient.run(server.getLocalPort(), "p3:request all", Duration.ofSeconds(5));
+            ShellClient.Reply r = ShellClient.run(socket, "p3:request all", Duration.ofSeconds(5));
 
             assertThat(received.get()).isEqualTo("p3:request all");
             assertThat(r.ok()).isTrue();

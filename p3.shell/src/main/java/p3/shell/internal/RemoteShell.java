@@ -4,6 +4,9 @@ import static java.lang.System.Logger.Level.INFO;
 
 import java.io.IOException;
 import java.lang.System.Logger;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Map;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.framework.BundleContext;
@@ -17,28 +20,37 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * The Gogo shell of this runtime on 127.0.0.1, one command line per connection (protocol in
- * {@link ShellServer}), for {@code ./p3 shell 'CMD'} against a runtime in the background.
+ * The Gogo shell of this runtime on a Unix domain socket that only the runtime's user (and root)
+ * can open, one command line per connection (protocol in {@link ShellServer}, permissions in
+ * {@link ShellSocket}), for {@code ./p3 shell 'CMD'} against a runtime in the background. There is
+ * no TCP listener: on TCP, anyone logged in on the host could run any code in the runtime.
  *
- * <p>The port is the {@code port} of configuration {@value #PID} when it is not -1, else the framework
- * property {@value #PORT_PROPERTY}, else {@value #DEFAULT_PORT}; 0 turns the remote shell off. (bnd
- * writes the defaults of {@link Config} into the component description, so "not set" needs a value.)
+ * <p>The socket is the {@code socket} of configuration {@value #PID} when it is not empty, else the
+ * framework property {@value #SOCKET_PROPERTY}, else {@value #DEFAULT_SOCKET}; a relative path is
+ * relative to the runtime's working folder; {@value #OFF} turns the remote shell off. The TCP port
+ * of earlier versions ({@code port} of {@value #PID}, framework property {@value #OLD_PORT_PROPERTY})
+ * fails activation with a message that names its replacement. (bnd writes the defaults of
+ * {@link Config} into the component description, so "not set" needs a value.)
  */
 @Component(immediate = true, configurationPid = RemoteShell.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = RemoteShell.Config.class)
 public final class RemoteShell {
 
     public static final String PID = "p3.shell";
-    public static final String PORT_PROPERTY = "p3.shell.port";
-    public static final int DEFAULT_PORT = 7777;
-    static final int UNSET = -1;
+    public static final String SOCKET_PROPERTY = "p3.shell.socket";
+    public static final String DEFAULT_SOCKET = ".p3/shell.sock";
+    static final String OFF = "off";
+    static final String OLD_PORT_PROPERTY = "p3.shell.port";
+    static final String UNSET = "";
 
     @ObjectClassDefinition(name = "P3 remote shell",
-            description = "Runs one Gogo command line per connection on 127.0.0.1, for ./p3 shell")
+            description = "Runs one Gogo command line per connection on a Unix domain socket of the runtime's user,"
+                    + " for ./p3 shell")
     public @interface Config {
-        @AttributeDefinition(description = "TCP port on 127.0.0.1, 0 turns the remote shell off;"
-                + " -1 takes the framework property p3.shell.port, else 7777")
-        int port() default UNSET;
+        @AttributeDefinition(description = "Path of the Unix domain socket, relative to the runtime's working folder"
+                + " unless absolute; its folder is created owner-only and must not be writable by others; off turns"
+                + " the remote shell off; empty takes the framework property p3.shell.socket, else .p3/shell.sock")
+        String socket() default UNSET;
 
         @AttributeDefinition(description = "Longest command line accepted, in bytes")
         int maxLineBytes() default 8192;
@@ -56,19 +68,22 @@ public final class RemoteShell {
     private final ShellServer server;
 
     @Activate
-    public RemoteShell(Config config, BundleContext context, @Reference CommandProcessor processor) {
-        int port = port(config.port(), context.getProperty(PORT_PROPERTY));
+    public RemoteShell(Config config, Map<String, Object> properties, BundleContext context,
+            @Reference CommandProcessor processor) {
+        refuseOldPort(properties.get("port"), context.getProperty(OLD_PORT_PROPERTY));
+        String socket = socket(config.socket(), context.getProperty(SOCKET_PROPERTY));
         ShellServer.Limits limits = limits(config);
-        if (port == 0) {
-            LOG.log(INFO, "p3.shell: remote shell off (port 0)");
+        if (socket.equals(OFF)) {
+            LOG.log(INFO, "p3.shell: remote shell off (socket off)");
             this.server = null;
             return;
         }
         try {
-            this.server = new ShellServer(processor, port, limits);
+            this.server = new ShellServer(processor, Path.of(socket), limits);
         } catch (IOException e) {
-            throw new IllegalStateException("p3.shell: cannot listen on 127.0.0.1:" + port + " (" + e.getMessage()
-                    + "); choose another with port of " + PID + " or the framework property " + PORT_PROPERTY, e);
+            throw new IllegalStateException("p3.shell: cannot listen on " + socket + " (" + e.getMessage()
+                    + "); choose another path with socket of " + PID + " or the framework property "
+                    + SOCKET_PROPERTY, e);
         }
     }
 
@@ -79,19 +94,29 @@ public final class RemoteShell {
         }
     }
 
-    /** The port to listen on: the configured one, else the framework property, else the default. */
-    static int port(int configured, String frameworkProperty) {
-        if (configured != UNSET) {
-            return checkPort(configured, "port of configuration " + PID);
+    /** The socket's path, or {@value #OFF}: the configured one, else the framework property, else the default. */
+    static String socket(String configured, String frameworkProperty) {
+        if (configured != null && !configured.isBlank()) {
+            return checkPath(configured.strip(), "socket of configuration " + PID);
         }
         if (frameworkProperty == null || frameworkProperty.isBlank()) {
-            return DEFAULT_PORT;
+            return DEFAULT_SOCKET;
         }
-        try {
-            return checkPort(Integer.parseInt(frameworkProperty.strip()), "framework property " + PORT_PROPERTY);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    "framework property " + PORT_PROPERTY + " must be a port number, was '" + frameworkProperty + "'");
+        return checkPath(frameworkProperty.strip(), "framework property " + SOCKET_PROPERTY);
+    }
+
+    /** The TCP port of earlier versions is not read any more: say so rather than listen elsewhere unnoticed. */
+    static void refuseOldPort(Object configuredPort, String frameworkProperty) {
+        String instead = ": the remote shell no longer listens on TCP but on a Unix domain socket of the runtime's"
+                + " user; give its path with ";
+        if (configuredPort != null) {
+            throw new IllegalArgumentException("port of configuration " + PID + " is not read any more (it was "
+                    + configuredPort + ")" + instead + "socket of " + PID + " (default " + DEFAULT_SOCKET + ")");
+        }
+        if (frameworkProperty != null) {
+            throw new IllegalArgumentException("framework property " + OLD_PORT_PROPERTY + " is not read any more"
+                    + " (it was '" + frameworkProperty + "')" + instead + "the framework property " + SOCKET_PROPERTY
+                    + " (default " + DEFAULT_SOCKET + ")");
         }
     }
 
@@ -108,10 +133,18 @@ public final class RemoteShell {
         return new ShellServer.Limits(c.maxLineBytes(), c.readTimeoutMs(), c.maxSessions());
     }
 
-    private static int checkPort(int port, String what) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(what + " must be in 0..65535, was " + port);
+    private static String checkPath(String path, String what) {
+        if (path.equals(OFF)) {
+            return path;
         }
-        return port;
+        try {
+            Path p = Path.of(path);
+            if (p.getFileName() == null) {
+                throw new IllegalArgumentException(what + " must name a socket file, was '" + path + "'");
+            }
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(what + " is not a path: '" + path + "' (" + e.getReason() + ")", e);
+        }
+        return path;
     }
 }

@@ -34,8 +34,9 @@ import p3.transport.Links;
  * Gogo commands of scope {@code p3}: the tree, the peers, their links and failures, fault injection,
  * loading and unloading traffic classes, and what a bench needs to drive one peer per runtime
  * (request, restart latency, stop sources). Every command that changes the mesh is written to the
- * {@link AuditLog}, with where it came from: the session variable {@value #ORIGIN} (the remote shell
- * sets it) and the runtime's user.
+ * {@link AuditLog}, with who sent it: the session variable {@value #ORIGIN}, which the remote shell
+ * sets to its socket and the user at the other end; without it (this runtime's own console), the
+ * runtime's user.
  */
 @Component(service = MeshCommands.class, property = { "osgi.command.scope=p3", "osgi.command.function=tree",
         "osgi.command.function=peers", "osgi.command.function=links", "osgi.command.function=failures",
@@ -45,7 +46,7 @@ import p3.transport.Links;
         "osgi.command.function=unload", "osgi.command.function=classes" })
 public final class MeshCommands {
 
-    /** The session variable that says where a command came from, e.g. {@code remote shell 127.0.0.1:40312}. */
+    /** The session variable that says who sent a command, e.g. {@code shell .p3/shell.sock (user alice)}. */
     public static final String ORIGIN = "p3.origin";
 
     private final BundleContext context;
@@ -95,7 +96,7 @@ public final class MeshCommands {
 
     static String who(CommandSession session) {
         Object origin = session == null ? null : session.get(ORIGIN);
-        return (origin == null ? "shell" : origin.toString()) + " (user " + System.getProperty("user.name") + ")";
+        return origin != null ? origin.toString() : "shell (user " + System.getProperty("user.name") + ")";
     }
 
     @Descriptor("the tree as a root super-peer of this runtime sees it")
