@@ -77,6 +77,7 @@ final class P3Options {
                 mavenBundle("io.netty", "netty-handler").versionAsInProject(),
                 mavenBundle("org.hamcrest", "hamcrest").versionAsInProject(),
                 mavenBundle("org.awaitility", "awaitility").versionAsInProject(),
+                reactorBundle("p3.bundle.security"),
                 reactorBundle("p3.bundle.transport"),
                 reactorBundle("p3.bundle.mesh"),
                 junitBundles());

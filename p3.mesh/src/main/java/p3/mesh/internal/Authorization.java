@@ -63,6 +63,35 @@ final class Authorization {
         return who == null || who.role() == Role.SUPER || who.role().maySteer();
     }
 
+    /**
+     * @return why a discovery request's signer may not ask as the role and peer it names, or null
+     *         when it may (or the request is in the clear)
+     */
+    static String requestRefusal(PeerIdentity signer, String role, String peer) {
+        if (signer == null) {
+            return null;
+        }
+        if (!signer.role().label().equals(role.trim().toLowerCase(java.util.Locale.ROOT))) {
+            return "a request as a " + role + " signed with a " + signer.role().label() + " certificate";
+        }
+        if (!peer.isEmpty() && !peer.equals(signer.peerId())) {
+            return "a request for " + peer + " signed by " + signer.peerId();
+        }
+        return null;
+    }
+
+    /** Whether a discovery reply comes from a super-peer that speaks for itself. */
+    static boolean replyTrusted(PeerIdentity signer, Control reply) {
+        if (signer == null) {
+            return true;
+        }
+        if (signer.role() != Role.SUPER) {
+            return false;
+        }
+        return reply.kind() != Control.Kind.PARENT || reply.records().isEmpty()
+                || reply.records().get(0).peer().equals(signer.peerId());
+    }
+
     /** Whether a routed control message (a SUBSCRIBE, say) may enter the mesh from this child. */
     static boolean maySubscribe(Link from) {
         PeerIdentity who = from.remoteIdentity();

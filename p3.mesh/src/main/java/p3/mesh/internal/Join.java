@@ -316,7 +316,14 @@ final class Join {
                     if (got != null) {
                         for (DiscoveryReply r : got) {
                             try {
-                                decoded.add(codec.decode(r.payload()));
+                                Control reply = codec.decode(r.payload());
+                                if (!Authorization.replyTrusted(r.sender(), reply)) {
+                                    metrics.unauthorized.increment();
+                                    LOG.log(Level.WARNING, "{0}: ignored a discovery reply from {1} signed by {2}", self,
+                                            r.from(), r.sender());
+                                    continue;
+                                }
+                                decoded.add(reply);
                             } catch (ControlCodec.MalformedControlException e) {
                                 metrics.malformed.increment();
                                 LOG.log(Level.WARNING, "{0}: dropped a malformed discovery reply from {1}: {2}", self,

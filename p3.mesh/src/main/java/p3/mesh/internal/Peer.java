@@ -125,6 +125,7 @@ public final class Peer implements MeshPeer {
                     + "credentials of " + credentials.identity());
         }
         links = SecureTransport.links(links, credentials);
+        discovery = SecureTransport.discovery(discovery, credentials);
         this.s = settings;
         this.id = settings.peer();
         this.links = links;

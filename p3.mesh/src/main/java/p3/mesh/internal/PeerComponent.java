@@ -1,5 +1,6 @@
 package p3.mesh.internal;
 
+import java.security.GeneralSecurityException;
 import java.util.List;
 
 import org.osgi.service.component.annotations.Activate;
@@ -26,6 +27,9 @@ import p3.mesh.StrandStats;
 import p3.mesh.spi.FtStrategy;
 import p3.mesh.spi.TrafficService;
 import p3.mesh.PeerState;
+import p3.security.Keyring;
+import p3.security.PeerCredentials;
+import p3.security.Role;
 import p3.transport.CellGroups;
 import p3.transport.Discovery;
 import p3.transport.Links;
@@ -117,10 +121,19 @@ public final class PeerComponent implements MeshPeer {
 
     private final Peer peer;
 
+    /**
+     * @throws GeneralSecurityException when the keyring has no credentials that fit this peer: the
+     *                                  message names the file and the reason, and the peer does not start
+     */
     @Activate
     public PeerComponent(@Reference Links links, @Reference CellGroups groups, @Reference Discovery discovery,
-            @Reference PeerThreads threads, Config c) throws TransportException {
-        this.peer = new Peer(settings(c), links, groups, discovery, threads);
+            @Reference PeerThreads threads, @Reference Keyring keyring, Config c)
+            throws TransportException, GeneralSecurityException {
+        MeshSettings s = settings(c);
+        PeerCredentials credentials = keyring.secure()
+                ? keyring.credentials(s.peer(), Role.parse(s.role().name()))
+                : null;
+        this.peer = new Peer(s, credentials, links, groups, discovery, threads);
         peer.start();
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import p3.mesh.CellId;
 import p3.mesh.PeerRole;
+import p3.security.PeerIdentity;
 import p3.transport.DiscoveryResponder;
 
 /**
@@ -63,9 +64,18 @@ final class Placement implements DiscoveryResponder {
         this.join = join;
     }
 
-    /** On the discovery thread: decoded there, answered on the strand. */
+    /** In the clear: nobody vouches for the asker. */
     @Override
     public CompletionStage<byte[]> answer(String cellId, byte[] payload, InetSocketAddress from) {
+        return answer(cellId, payload, from, null);
+    }
+
+    /**
+     * On the discovery thread: decoded there, answered on the strand. A signed request must ask for
+     * its signer, in the signer's role: a sensor's certificate is not placed as a super-peer.
+     */
+    @Override
+    public CompletionStage<byte[]> answer(String cellId, byte[] payload, InetSocketAddress from, PeerIdentity sender) {
         Control c;
         try {
             c = codec.decode(payload);
@@ -73,6 +83,14 @@ final class Placement implements DiscoveryResponder {
             metrics.malformed.increment();
             malformed.log(Level.WARNING, () -> self + ": dropped a malformed discovery request from " + from + ": "
                     + e.getMessage() + " (" + metrics.malformed.sum() + " malformed so far)");
+            return CompletableFuture.completedFuture(null);
+        }
+        String[] words = c.text().split(":", 3);
+        String refusal = Authorization.requestRefusal(sender, words[0], words.length > 1 ? words[1] : "");
+        if (refusal != null) {
+            metrics.unauthorized.increment();
+            malformed.log(Level.WARNING, () -> self + ": refused a discovery request from " + from + ": " + refusal
+                    + " (" + metrics.unauthorized.sum() + " refused so far)");
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<byte[]> reply = new CompletableFuture<>();

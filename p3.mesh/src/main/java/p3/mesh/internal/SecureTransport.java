@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CompletionStage;
 
 import p3.security.PeerCredentials;
+import p3.transport.Discovery;
 import p3.transport.Link;
 import p3.transport.LinkHandler;
 import p3.transport.LinkServer;
@@ -14,7 +15,7 @@ import p3.transport.TransportStats;
 
 /**
  * A peer's transport with its credentials applied: every link it opens or accepts is TLS with its
- * certificate. The rest of the peer names itself by PeerId as before and never holds a key.
+ * certificate, every discovery datagram it sends is signed and every one it reads checked. The rest of the peer names itself by PeerId as before and never holds a key.
  */
 final class SecureTransport {
 
@@ -24,6 +25,11 @@ final class SecureTransport {
     /** The links service as this peer uses it: with its credentials, or in the clear when there are none. */
     static Links links(Links links, PeerCredentials credentials) {
         return credentials == null ? links : new CertifiedLinks(links, credentials);
+    }
+
+    /** The discovery service as this peer uses it: its datagrams signed, others' checked; in the clear without credentials. */
+    static Discovery discovery(Discovery discovery, PeerCredentials credentials) {
+        return credentials == null ? discovery : spec -> discovery.open(spec.withCredentials(credentials));
     }
 
     private record CertifiedLinks(Links links, PeerCredentials credentials) implements Links {
