@@ -31,4 +31,15 @@ public interface CellGroups {
 
     /** The stack in use: {@code udp}, {@code tcp} or {@code local}. */
     String stack();
+
+    /**
+     * What the groups refused since the service started: {@link Rejection#UNTRUSTED_MEMBER} and
+     * {@link Rejection#BAD_GROUP_MESSAGE} in {@link TransportStats#rejections()}; the frame and link
+     * counters stay zero. An implementation that counts nothing returns zeros.
+     *
+     * @since 1.2
+     */
+    default TransportStats stats() {
+        return NoStats.INSTANCE;
+    }
 }

@@ -3,18 +3,40 @@ package p3.transport;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
+import p3.security.PeerCredentials;
+
 /**
  * What a cell group is.
  *
- * @param cluster   the group's name, unique per mesh and cell (for example {@code p3.default.cell.011})
- * @param member    this member's name (the PeerId)
- * @param multicast the group's multicast address, used by the IP multicast stack (the cell's
- *                  {@link TreeAddress#of tree_pos_address} on the membership base)
+ * @param cluster     the group's name, unique per mesh and cell (for example {@code p3.default.cell.011})
+ * @param member      this member's name (the PeerId); the PeerId its certificate names when
+ *                    {@code credentials} are given
+ * @param multicast   the group's multicast address, used by the IP multicast stack (the cell's
+ *                    {@link TreeAddress#of tree_pos_address} on the membership base)
+ * @param credentials the joining member's key and certificate: members must prove they hold a
+ *                    certificate of the mesh's CA, and the group's traffic is encrypted; null runs
+ *                    the group in the clear, for a runtime whose security was turned off explicitly
+ *                    (since 1.2)
  */
-public record GroupSpec(String cluster, String member, InetSocketAddress multicast) {
+public record GroupSpec(String cluster, String member, InetSocketAddress multicast, PeerCredentials credentials) {
+
     public GroupSpec {
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(member, "member");
         Objects.requireNonNull(multicast, "multicast");
+        if (credentials != null && !member.equals(credentials.identity().peerId())) {
+            throw new IllegalArgumentException("member " + member + " must be the PeerId its certificate names: "
+                    + credentials.identity().peerId());
+        }
+    }
+
+    /** A group in the clear (no credentials), as before 1.2. */
+    public GroupSpec(String cluster, String member, InetSocketAddress multicast) {
+        this(cluster, member, multicast, null);
+    }
+
+    /** Whether members are authenticated and traffic encrypted. @since 1.2 */
+    public boolean secure() {
+        return credentials != null;
     }
 }

@@ -51,5 +51,19 @@ public enum Rejection {
      *
      * @since 1.2
      */
-    REPLAY_CACHE_FULL
+    REPLAY_CACHE_FULL,
+    /**
+     * A member that could not prove it belongs to the mesh: a cell join (or merge) without a valid
+     * token of a certificate of this mesh's CA, or a TLS handshake of a cell group that failed.
+     *
+     * @since 1.2
+     */
+    UNTRUSTED_MEMBER,
+    /**
+     * A cell group message that failed decryption or verification, or came in the clear where the
+     * group is secured, or from a non-member.
+     *
+     * @since 1.2
+     */
+    BAD_GROUP_MESSAGE
 }

@@ -100,6 +100,11 @@ final class JGroupsCellGroup implements CellGroup, Receiver {
         this.onGone = onGone;
     }
 
+    /** The channel, for tests that look into the stack. */
+    JChannel channel() {
+        return channel;
+    }
+
     void attach(JChannel ch) {
         this.channel = ch;
         ch.setReceiver(this);

@@ -1,6 +1,7 @@
 package p3.transport.internal;
 
 import java.lang.System.Logger.Level;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +39,7 @@ import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
 import org.jgroups.stack.Protocol;
+import org.jgroups.util.TLSClientAuth;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -53,6 +55,7 @@ import p3.transport.CellGroups;
 import p3.transport.GroupSettings;
 import p3.transport.GroupSpec;
 import p3.transport.TransportException;
+import p3.transport.TransportStats;
 
 /**
  * Cell groups on JGroups, with the protocol stack built in code from the configuration, so that no
@@ -130,6 +133,9 @@ public final class JGroupsCellGroups implements CellGroups {
     private final ThreadPoolExecutor sendPool;
     private final Set<JGroupsCellGroup> live = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** Refusals of the secured groups: untrusted members, messages that fail decryption or checks. */
+    private final Counters counters = new Counters();
+    private final Refusals refusals = new Refusals(counters);
 
     @Activate
     public JGroupsCellGroups(Config c) {
@@ -187,6 +193,11 @@ public final class JGroupsCellGroups implements CellGroups {
     }
 
     @Override
+    public TransportStats stats() {
+        return counters;
+    }
+
+    @Override
     public String stack() {
         return settings.stack().name().toLowerCase(Locale.ROOT);
     }
@@ -238,6 +249,9 @@ public final class JGroupsCellGroups implements CellGroups {
         JChannel channel = null;
         try {
             channel = new JChannel(protocols(spec, group));
+            // no probe port: it would answer anyone who asks about the group (JChannel(List) turns it off
+            // too, as of 5.5; said here so that it stays off whatever the version)
+            channel.getProtocolStack().getTransport().getDiagnosticsHandler().setEnabled(false);
             channel.setName(spec.member());
             channel.setDiscardOwnMessages(true);
             group.attach(channel);
@@ -260,8 +274,28 @@ public final class JGroupsCellGroups implements CellGroups {
         return group;
     }
 
+    /**
+     * The stack, bottom first. With credentials ({@link GroupSpec#secure()}):
+     * <ul>
+     * <li>{@code udp}: {@link GroupKeyExchange} (SSL_KEY_EXCHANGE: the coordinator hands the group key
+     * over mutual TLS 1.3 to holders of a mesh certificate only), {@link GroupEncrypt} (ASYM_ENCRYPT
+     * with that key, AES/GCM) and {@link GroupSerialize} (SERIALIZE: the whole message, sequence
+     * numbers included, under the encryption) right below NAKACK2, and {@link MeshAuth} (AUTH with a
+     * signed {@link MeshAuthToken}) right below GMS. The key exchange alone does not keep a joiner
+     * out: the coordinator's GMS admits a join request it can read, and join requests travel in the
+     * clear; AUTH refuses it before GMS sees it.</li>
+     * <li>{@code tcp}: TLS 1.3 on every connection of the transport, client certificates required
+     * (JGroups' TCP {@code tls}); a peer without a mesh certificate gets no connection, so none of
+     * its messages arrive. TLS keeps messages from being altered or replayed on a connection. AUTH
+     * below GMS as on udp, so that a member's name is its certificate's PeerId.</li>
+     * </ul>
+     * Below the encryption, in the clear on both stacks as in JGroups' own secured stacks: discovery
+     * (PING, TCPPING), merge discovery (MERGE3) and failure detection (FD_SOCK2, FD_ALL3): a forger
+     * can delay the detection of a failure, not join, read or send.
+     */
     private List<Protocol> protocols(GroupSpec spec, JGroupsCellGroup group) throws Exception {
         List<Protocol> stack = new ArrayList<>();
+        boolean secure = spec.secure() && settings.stack() != GroupSettings.Stack.LOCAL;
         switch (settings.stack()) {
         case UDP -> {
             UDP udp = new UDP().setMulticastAddress(spec.multicast().getAddress())
@@ -274,8 +308,16 @@ public final class JGroupsCellGroups implements CellGroups {
             stack.add(new PING());
         }
         case TCP -> {
-            stack.add(new TCP().setValue("bind_addr", settings.bindAddress())
-                    .setValue("bind_port", settings.tcpBindPort()).setValue("port_range", settings.tcpPortRange()));
+            TCP tcp = new TCP();
+            tcp.setValue("bind_addr", settings.bindAddress()).setValue("bind_port", settings.tcpBindPort())
+                    .setValue("port_range", settings.tcpPortRange());
+            if (secure) {
+                tcp.tls().enabled(true).setSSLContext(GroupTls.context(spec.credentials(), refusals))
+                        .setClientAuth(TLSClientAuth.NEED).setProtocols(new String[] { "TLSv1.3" });
+                // a refused handshake is counted by GroupTls, not logged by the acceptor each time
+                tcp.setValue("log_accept_error", false);
+            }
+            stack.add(tcp);
             stack.add(new TCPPING().setInitialHosts(settings.tcpInitialHosts()).setPortRange(settings.tcpPortRange()));
         }
         case LOCAL -> {
@@ -292,9 +334,20 @@ public final class JGroupsCellGroups implements CellGroups {
         stack.add(new SuspectTap(group::suspected));
         stack.add(new VERIFY_SUSPECT2().setTimeout(settings.verifySuspectMs()));
         stack.add(new BARRIER());
+        if (secure && settings.stack() == GroupSettings.Stack.UDP) {
+            String local = spec.member();
+            KeyPair own = new KeyPair(spec.credentials().chain()[0].getPublicKey(), spec.credentials().privateKey());
+            stack.add(new GroupKeyExchange(spec.credentials().sslContext(), settings.bindAddress(), refusals, local));
+            stack.add(new GroupEncrypt(own, refusals, local));
+            stack.add(new GroupSerialize(refusals, local));
+        }
         stack.add(new NAKACK2().setValue("use_mcast_xmit", settings.stack() == GroupSettings.Stack.UDP));
         stack.add(new UNICAST3());
         stack.add(new STABLE());
+        if (secure) {
+            stack.add(new MeshAuth(new MeshAuthToken(spec.cluster(), spec.credentials(), refusals), refusals,
+                    spec.member()));
+        }
         stack.add(new GMS().setJoinTimeout(settings.joinTimeoutMs()).setValue("print_local_addr", false));
         stack.add(new UFC());
         stack.add(new MFC());

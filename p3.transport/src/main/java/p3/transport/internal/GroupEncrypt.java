@@ -1,0 +1,189 @@
+package p3.transport.internal;
+
+import java.security.Key;
+import java.security.KeyPair;
+import java.util.Iterator;
+import java.util.concurrent.BlockingQueue;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+
+import org.jgroups.Address;
+import org.jgroups.Message;
+import org.jgroups.View;
+import org.jgroups.conf.ClassConfigurator;
+import org.jgroups.protocols.ASYM_ENCRYPT;
+import org.jgroups.protocols.EncryptHeader;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.util.MessageBatch;
+import org.jgroups.util.Util;
+
+import p3.transport.Rejection;
+
+/**
+ * JGroups' ASYM_ENCRYPT with the group key fetched by {@link GroupKeyExchange} (mutual TLS with the
+ * key server, the coordinator), AES in GCM mode, and every refusal counted instead of logged per
+ * message.
+ * <p>
+ * What keeps a message from being altered: AES/GCM, with a random 96-bit IV per message, and the
+ * whole message (headers, sender, flags and payload, serialized by {@link GroupSerialize} above)
+ * as its plaintext; the 128-bit tag fails on any change, and a message of a forger without the
+ * group key fails it too. What keeps it from being replayed: the sequence numbers of NAKACK2
+ * (multicast) and UNICAST3 (unicast) travel inside that authenticated plaintext, so a copy is a
+ * duplicate that they drop; and the group key changes when the coordinator changes (and when a
+ * member leaves), so that old traffic does not decrypt in a later group.
+ * <p>
+ * Left in the clear, as in JGroups: the join and merge requests, view acks and digest requests
+ * ({@link #PLAINTEXT}), which AUTH ({@link MeshAuth}) checks; everything else without an encrypt
+ * header is refused here. The built-in key exchange of ASYM_ENCRYPT is off: key material that
+ * comes with a message is refused, never installed. Same protocol id as ASYM_ENCRYPT.
+ */
+final class GroupEncrypt extends ASYM_ENCRYPT {
+
+    /** GMS messages ASYM_ENCRYPT passes in the clear with an external key exchange. */
+    static boolean plaintext(GMS.GmsHeader hdr) {
+        if (hdr == null) {
+            return false;
+        }
+        return switch (hdr.getType()) {
+        case GMS.GmsHeader.JOIN_REQ, GMS.GmsHeader.JOIN_REQ_WITH_STATE_TRANSFER, GMS.GmsHeader.MERGE_REQ,
+                GMS.GmsHeader.MERGE_RSP, GMS.GmsHeader.VIEW_ACK, GMS.GmsHeader.GET_DIGEST_REQ,
+                GMS.GmsHeader.GET_DIGEST_RSP -> true;
+        default -> false;
+        };
+    }
+
+    /** GCM's full tag: a forger's chance to pass is 2^-128 per message. */
+    private static final int TAG_BITS = 128;
+    /** GCM's own IV length; random per message, so the key must change before about 2^32 messages. */
+    private static final int IV_BYTES = 12;
+
+    private final Refusals refusals;
+    private final String local;
+
+    /** @param pair the member's own (EC) key pair: ASYM_ENCRYPT keeps one, and never uses it with an external exchange */
+    GroupEncrypt(KeyPair pair, Refusals refusals, String local) {
+        this.refusals = refusals;
+        this.local = local;
+        setId(ClassConfigurator.getProtocolId(ASYM_ENCRYPT.class));
+        setUseExternalKeyExchange(true);
+        // a new key when the key server changes (JGroups' default) and when a member leaves
+        setChangeKeyOnCoordLeave(true);
+        setChangeKeyOnLeave(true);
+        symAlgorithm("AES/GCM/NoPadding");
+        symIvLength(IV_BYTES);
+        symKeylength(128);
+        this.key_pair = pair;
+    }
+
+    /** No RSA pair (that takes a second to make) and no RSA cipher: nothing here decrypts a group key. */
+    @Override
+    protected void initKeyPair() {
+    }
+
+    @Override
+    protected boolean processEncryptMessage(Message msg, EncryptHeader hdr, boolean retval) {
+        if (hdr != null && (retval || hdr.type() == EncryptHeader.INSTALL_KEYS)) {
+            // a join or merge request never carries key material here, and no key comes with a message
+            refusals.refuse(Rejection.BAD_GROUP_MESSAGE, local, "key material in a message from " + msg.getSrc());
+            return retval;
+        }
+        return super.processEncryptMessage(msg, hdr, retval);
+    }
+
+    @Override
+    public Object up(Message msg) {
+        if (inTheClear(msg)) {
+            return null;
+        }
+        return super.up(msg);
+    }
+
+    @Override
+    public void up(MessageBatch batch) {
+        Iterator<Message> it = batch.iterator();
+        while (it.hasNext()) {
+            if (inTheClear(it.next())) {
+                it.remove();
+            }
+        }
+        if (!batch.isEmpty()) {
+            super.up(batch);
+        }
+    }
+
+    /** True (and counted) for a message that should be encrypted and is not. */
+    private boolean inTheClear(Message msg) {
+        if (msg.getHeader(id) != null || plaintext(msg.getHeader(GMS_ID))) {
+            return false;
+        }
+        refusals.refuse(Rejection.BAD_GROUP_MESSAGE, local, "a message in the clear from " + msg.getSrc());
+        return true;
+    }
+
+    @Override
+    protected boolean inView(Address sender, String error_msg) {
+        View v = view;
+        if (v == null || v.containsMember(sender)) {
+            return true;
+        }
+        refusals.refuse(Rejection.BAD_GROUP_MESSAGE, local, "a message from non-member " + sender);
+        return false;
+    }
+
+    /*
+     * JGroups' Encrypt initializes its ciphers with an IvParameterSpec, which the JDK's GCM refuses
+     * (it wants a GCMParameterSpec, with the tag length); these two are Encrypt's code() and
+     * _decrypt() with GCM's parameters. _decrypt also uses the key of the message's version where
+     * Encrypt's code() would use the current one.
+     */
+
+    @Override
+    protected byte[] code(byte[] buf, int offset, int length, byte[] iv, boolean decode) throws Exception {
+        return gcm(decode ? decoding_ciphers : encoding_ciphers, decode ? Cipher.DECRYPT_MODE : Cipher.ENCRYPT_MODE,
+                secret_key, iv, buf, offset, length);
+    }
+
+    @Override
+    protected Message _decrypt(Cipher cipher, Key key, Message msg, EncryptHeader hdr) throws Exception {
+        if (!msg.hasPayload()) {
+            return msg; // nothing to decrypt: GroupSerialize refuses it, as every message it sends has a payload
+        }
+        byte[] plain;
+        if (cipher == null) {
+            plain = gcm(decoding_ciphers, Cipher.DECRYPT_MODE, key, hdr.iv(), msg.getArray(), msg.getOffset(),
+                    msg.getLength());
+        } else {
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, hdr.iv()));
+            plain = cipher.doFinal(msg.getArray(), msg.getOffset(), msg.getLength());
+        }
+        return hdr.needsDeserialization() ? Util.messageFromBuffer(plain, 0, plain.length)
+                : msg.setArray(plain, 0, plain.length);
+    }
+
+    private static byte[] gcm(BlockingQueue<Cipher> pool, int mode, Key key, byte[] iv, byte[] buf, int offset,
+            int length) throws Exception {
+        if (iv == null || iv.length != IV_BYTES) {
+            throw new java.security.InvalidAlgorithmParameterException("no 96-bit IV");
+        }
+        Cipher c = pool.take();
+        try {
+            c.init(mode, key, new GCMParameterSpec(TAG_BITS, iv));
+            return c.doFinal(buf, offset, length);
+        } finally {
+            pool.offer(c);
+        }
+    }
+
+    @Override
+    protected Message decrypt(javax.crypto.Cipher cipher, Message msg) throws Exception {
+        try {
+            return super.decrypt(cipher, msg);
+        } catch (Exception e) {
+            // a bad tag (altered, or encrypted with another key of the same version) or a garbled message
+            refusals.refuse(Rejection.BAD_GROUP_MESSAGE, local, "a message from " + msg.getSrc()
+                    + " that does not decrypt: " + e);
+            return null;
+        }
+    }
+}
