@@ -259,12 +259,14 @@ final class Cell {
         routing.update(t -> t.withCellGroup(group, members));
     }
 
-    /** Peers joined below a mate: frames for them go through that mate. */
+    /**
+     * Peers joined below a mate: frames for them go through that mate. Heard while this peer is
+     * still entering the cell too (its cell not yet set): the coordinator tells a newcomer what the
+     * cell knows as soon as the view has it, which a secured join (the group key fetched over TLS)
+     * may well precede; dropping it then left the newcomer without a way to the mates' children.
+     */
     void joinedBelow(String mate, List<PeerRecord> records) {
         CellId mine = routing.table().cell();
-        if (mine == null) {
-            return;
-        }
         for (PeerRecord r : records) {
             if (!r.parent().equals(mate)) {
                 continue;

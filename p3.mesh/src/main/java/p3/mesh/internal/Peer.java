@@ -126,6 +126,7 @@ public final class Peer implements MeshPeer {
         }
         links = SecureTransport.links(links, credentials);
         discovery = SecureTransport.discovery(discovery, credentials);
+        groups = SecureTransport.groups(groups, credentials);
         this.s = settings;
         this.id = settings.peer();
         this.links = links;

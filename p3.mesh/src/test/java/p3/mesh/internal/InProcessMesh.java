@@ -240,6 +240,9 @@ public final class InProcessMesh implements AutoCloseable {
             out.append(p).append(" parents=").append(p.parents()).append(' ').append(p.counters())
                     .append(' ').append(p.strand()).append('\n');
         }
+        out.append("refused by the links: ").append(transport.links().stats().rejections()).append(", by the cells: ")
+                .append(transport.groups().stats().rejections()).append(", by discovery: ")
+                .append(transport.discoveryStats().rejections()).append('\n');
         for (Peer p : live(PeerRole.SUPER)) {
             if (p.cell() != null && p.cell().isRoot()) {
                 out.append("the tree as ").append(p.id()).append(" knows it:\n");

@@ -99,7 +99,7 @@ class TrafficTest {
             await().atMost(InProcessMesh.BOUND).untilAsserted(() -> {
                 lost.clear();
                 lost.putAll(client.lostBySource(TrafficClass.EVENT));
-                assertThat(lost).hasSize(8);
+                assertThat(lost).as("every sensor's final count reached the client\n%s", mesh.describe()).hasSize(8);
                 for (Map.Entry<String, Long> e : lost.entrySet()) {
                     if (!behind.contains(e.getKey())) {
                         assertThat(e.getValue()).as("%s, whose path does not cross %s (those behind it: %s)\n%s",

@@ -2,10 +2,15 @@ package p3.transport.internal;
 
 import java.security.Key;
 import java.security.KeyPair;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 
 import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 
 import org.jgroups.Address;
@@ -15,6 +20,7 @@ import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.protocols.ASYM_ENCRYPT;
 import org.jgroups.protocols.EncryptHeader;
 import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.util.AsciiString;
 import org.jgroups.util.MessageBatch;
 import org.jgroups.util.Util;
 
@@ -58,8 +64,12 @@ final class GroupEncrypt extends ASYM_ENCRYPT {
     /** GCM's own IV length; random per message, so the key must change before about 2^32 messages. */
     private static final int IV_BYTES = 12;
 
+    /** Messages held while this member waits for the group key: a newcomer's first ones, or after a rekey. */
+    private static final int MAX_HELD = 4096;
+
     private final Refusals refusals;
     private final String local;
+    private final ArrayDeque<Message> held = new ArrayDeque<>();
 
     /** @param pair the member's own (EC) key pair: ASYM_ENCRYPT keeps one, and never uses it with an external exchange */
     GroupEncrypt(KeyPair pair, Refusals refusals, String local) {
@@ -175,15 +185,62 @@ final class GroupEncrypt extends ASYM_ENCRYPT {
         }
     }
 
+    /**
+     * A message under a key this member does not have yet is held, not dropped: a newcomer gets the
+     * view (and the coordinator sends to the new view at once, a cell's records for one) before it
+     * has fetched the group key, and NAKACK2 would resend a dropped message only once a later one
+     * shows the gap, which in a quiet cell may be never. Held copies go up when the key comes.
+     */
     @Override
     protected Message decrypt(javax.crypto.Cipher cipher, Message msg) throws Exception {
         try {
-            return super.decrypt(cipher, msg);
+            Message plain = super.decrypt(cipher, msg);
+            if (plain == null && awaitingKey(msg)) {
+                hold(msg);
+            }
+            return plain;
         } catch (Exception e) {
             // a bad tag (altered, or encrypted with another key of the same version) or a garbled message
             refusals.refuse(Rejection.BAD_GROUP_MESSAGE, local, "a message from " + msg.getSrc()
                     + " that does not decrypt: " + e);
             return null;
+        }
+    }
+
+    /** Whether the message is a member's, under a key version this member has not installed. */
+    private boolean awaitingKey(Message msg) {
+        EncryptHeader hdr = msg.getHeader(id);
+        byte[] version = hdr == null ? null : hdr.version();
+        View v = view;
+        return version != null && !Arrays.equals(version, sym_version)
+                && !key_map.containsKey(new AsciiString(version)) && (v == null || v.containsMember(msg.getSrc()));
+    }
+
+    private void hold(Message msg) {
+        synchronized (held) {
+            if (held.size() == MAX_HELD) {
+                held.removeFirst();
+                refusals.refuse(Rejection.BAD_GROUP_MESSAGE, local, "more than " + MAX_HELD
+                        + " messages under a key it never got: the oldest dropped");
+            }
+            held.addLast(msg);
+        }
+    }
+
+    /** The key came (from the key server, over TLS): what waited for it goes up, in arrival order. */
+    @Override
+    protected synchronized void installSharedGroupKey(Address sender, SecretKey key, byte[] version) throws Exception {
+        super.installSharedGroupKey(sender, key, version);
+        List<Message> waiting;
+        synchronized (held) {
+            waiting = new ArrayList<>(held);
+            held.clear();
+        }
+        for (Message m : waiting) {
+            Message plain = decrypt(null, m); // under a version still unknown, it is held again
+            if (plain != null) {
+                up_prot.up(plain);
+            }
         }
     }
 }

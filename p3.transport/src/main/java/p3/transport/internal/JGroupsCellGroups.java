@@ -110,6 +110,10 @@ public final class JGroupsCellGroups implements CellGroups {
 
     /** How long an idle pool thread stays: a burst of rejoins reuses threads, a quiet runtime holds none. */
     private static final long IDLE_SECONDS = 10;
+    /** How often a member asks for what it misses. */
+    private static final long XMIT_MS = 100;
+    /** How often, on average, a member gossips the highest sequence numbers it has. */
+    private static final long STABLE_GOSSIP_MS = 1000;
     /** Sender threads: a send waits only for flow-control credits, so a few keep every group moving. */
     private static final int SENDERS = 2;
     /** How long close() lets the groups leave, then the pools stop, each within this bound. */
@@ -341,9 +345,15 @@ public final class JGroupsCellGroups implements CellGroups {
             stack.add(new GroupEncrypt(own, refusals, local));
             stack.add(new GroupSerialize(refusals, local));
         }
-        stack.add(new NAKACK2().setValue("use_mcast_xmit", settings.stack() == GroupSettings.Stack.UDP));
-        stack.add(new UNICAST3());
-        stack.add(new STABLE());
+        // a lost message is asked for again within XMIT_MS, not JGroups' second: a cell's records or a
+        // replica that waits behind a gap holds up every later message of its sender (the first ones
+        // a newcomer misses while it fetches the group key, say), and a cell serves real-time streams
+        NAKACK2 nakack = new NAKACK2().setXmitInterval(XMIT_MS);
+        nakack.setValue("use_mcast_xmit", settings.stack() == GroupSettings.Stack.UDP);
+        stack.add(nakack);
+        stack.add(new UNICAST3().setXmitInterval(XMIT_MS));
+        // the highest sequence numbers go round this often, so that a lost last message shows too
+        stack.add(new STABLE().setDesiredAverageGossip(STABLE_GOSSIP_MS));
         if (secure) {
             stack.add(new MeshAuth(new MeshAuthToken(spec.cluster(), spec.credentials(), refusals), refusals,
                     spec.member()));

@@ -260,7 +260,8 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
      */
     private void handshakeFailed(Throwable cause) {
         String why = String.valueOf(cause.getMessage());
-        if (why.contains("Received fatal alert") || cause instanceof ClosedChannelException) {
+        if (why.contains("Received fatal alert") || cause instanceof ClosedChannelException || !channel.isActive()) {
+            // refused by the other end, or the connection went away mid-handshake (a child that gave up)
             LOG.log(Level.DEBUG, "{0}: TLS to {1} refused by the other end: {2}", localPeer, describe(), why);
             closeWith(CloseReason.RESET, true);
         } else {

@@ -78,7 +78,7 @@ class SecureCellGroupsTest {
         services.forEach(JGroupsCellGroups::close);
     }
 
-    static final class Member implements CellGroupListener {
+    static class Member implements CellGroupListener {
         final List<CellView> views = new CopyOnWriteArrayList<>();
         final List<String> messages = new CopyOnWriteArrayList<>();
 
@@ -156,6 +156,34 @@ class SecureCellGroupsTest {
         assertThat(m2.messages).anySatisfy(m -> assertThat(m).hasSize("sp01:".length() + 200_000).endsWith("x"));
         assertThat(m1.messages).containsExactly("sp02:to sp01");
         assertThat(groups.stats().rejections()).as("nothing refused among members").isEmpty();
+    }
+
+    /**
+     * What the coordinator sends the moment a member joins (a cell's records, in the mesh) reaches
+     * the newcomer, although the newcomer gets the view before it has fetched the group key.
+     */
+    @ParameterizedTest
+    @EnumSource(value = GroupSettings.Stack.class, names = { "UDP", "TCP" })
+    void whatTheCoordinatorSendsToANewViewReachesTheNewcomer(GroupSettings.Stack stack) throws Exception {
+        JGroupsCellGroups groups = service(settings(stack));
+        String cluster = cluster();
+        InetSocketAddress mcast = multicast();
+        CellGroup[] first = new CellGroup[1];
+        Member m1 = new Member() {
+            @Override
+            public void onView(CellView view) {
+                super.onView(view);
+                if (view.members().size() == 2 && first[0] != null) {
+                    first[0].offer(("records for " + view.joined()).getBytes());
+                    first[0].offer(view.joined().get(0), "hello".getBytes());
+                }
+            }
+        };
+        Member m2 = new Member();
+        first[0] = join(groups, new GroupSpec(cluster, "sp01", mcast, credentials("sp01")), m1);
+        join(groups, new GroupSpec(cluster, "sp02", mcast, credentials("sp02")), m2);
+        await().atMost(BOUND).until(() -> m2.messages.size() == 2);
+        assertThat(m2.messages).containsExactlyInAnyOrder("sp01:records for [sp02]", "sp01:hello");
     }
 
     @Test
