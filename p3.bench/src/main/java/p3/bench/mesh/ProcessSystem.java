@@ -70,10 +70,17 @@ final class ProcessSystem implements MeshSystem {
     private static final String RUN_JAR_PROPERTY = "p3.bench.runJar";
     /** {@code -Dp3.bench.keepLogs=true} keeps every run's folder of logs. */
     private static final String KEEP_LOGS_PROPERTY = "p3.bench.keepLogs";
+    /**
+     * The framework property that turns the runtime's security off (configuration PID
+     * {@code p3.security}, the keyring component's): every peer in the clear. Unset, the runtime
+     * runs with its keyring's credentials.
+     */
+    static final String SECURITY_ENABLED_PROPERTY = "p3.security.enabled";
 
     private final TreeShape shape;
     private final String strategy;
     private final boolean sensorMemory;
+    private final boolean security;
     private final String mesh = "b" + ProcessHandle.current().pid() + "x"
             + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
     private final Map<String, PeerProcess> peers = new LinkedHashMap<>();
@@ -89,10 +96,11 @@ final class ProcessSystem implements MeshSystem {
     /** Keep the folder of logs: something failed. */
     private volatile boolean troubled;
 
-    ProcessSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory) {
+    ProcessSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory, boolean security) {
         this.shape = shape;
         this.strategy = strategy;
         this.sensorMemory = sensorMemory;
+        this.security = security;
         if (!settings.traffic().equals(BenchSettings.TABLE_I) || !settings.deadline().equals(Duration.ofMillis(100))) {
             throw new IllegalArgumentException("process isolation runs the traffic bundles' own profiles (Table I, "
                     + "deadline 100 ms), not " + settings.traffic() + " at " + settings.deadline());
@@ -229,7 +237,7 @@ final class ProcessSystem implements MeshSystem {
             }
             int port = freeTcpPort();
             Path log = dir.resolve(peer.id() + ".log");
-            List<String> command = command(runJar, peer, port, dir.resolve(peer.id() + "-fw"));
+            List<String> command = command(runJar, peer, security, port, dir.resolve(peer.id() + "-fw"));
             Files.writeString(log, String.join(" ", command) + "\n", StandardCharsets.UTF_8);
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -240,8 +248,11 @@ final class ProcessSystem implements MeshSystem {
         }
     }
 
-    /** The java command of one peer: this JVM's java, the runtime's jar, the peer's framework properties. */
-    static List<String> command(Path runJar, LocalPeer peer, int shellPort, Path storage) {
+    /**
+     * The java command of one peer: this JVM's java, the runtime's jar, the peer's framework properties;
+     * {@value #SECURITY_ENABLED_PROPERTY}{@code =false} when the mesh runs without security.
+     */
+    static List<String> command(Path runJar, LocalPeer peer, boolean security, int shellPort, Path storage) {
         List<String> c = new ArrayList<>();
         c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         c.addAll(JVM_OPTIONS);
@@ -255,6 +266,9 @@ final class ProcessSystem implements MeshSystem {
         c.add("-Dp3.audit.file=" + storage.resolveSibling(peer.id() + "-audit.log"));
         c.add("-Dp3.local.mesh=peer");
         peer.properties().forEach((k, v) -> c.add("-D" + k + "=" + v));
+        if (!security) {
+            c.add("-D" + SECURITY_ENABLED_PROPERTY + "=false");
+        }
         c.add("-jar");
         c.add(runJar.toString());
         return c;

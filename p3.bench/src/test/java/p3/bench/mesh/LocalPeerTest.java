@@ -65,7 +65,7 @@ class LocalPeerTest {
 
     @Test
     void theProcessCommandLineReadsBackAsTheSamePeer() {
-        List<String> command = ProcessSystem.command(Path.of("/x/p3.jar"), SP03, 23456, Path.of("/tmp/fw"));
+        List<String> command = ProcessSystem.command(Path.of("/x/p3.jar"), SP03, true, 23456, Path.of("/tmp/fw"));
 
         Map<String, String> properties = new HashMap<>();
         for (String arg : command) {
