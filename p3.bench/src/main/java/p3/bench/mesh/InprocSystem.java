@@ -30,7 +30,9 @@ import p3.transport.StandaloneTransport;
 /**
  * The whole mesh in this JVM over real loopback sockets, multicast and JGroups, with the
  * runtime's default settings; a crash resets the peer's links and drops its group without a word.
- * The three strategies are the strategy bundles' own classes.
+ * The three strategies are the strategy bundles' own classes. With security, every peer has a
+ * certificate of the mesh's CA and its links are TLS 1.3 (the JDK's, the runtime's default);
+ * without, all is in the clear.
  */
 final class InprocSystem implements MeshSystem {
 
@@ -39,12 +41,15 @@ final class InprocSystem implements MeshSystem {
     private final BenchSettings settings;
     private final PassiveStrategy passive = new PassiveStrategy(50, 64);
     private final HybridStrategy hybrid = new HybridStrategy(50, 64, 1000, 5000, "");
+    private final boolean security;
     private final long cpuAtStart = processCpuNanos();
 
-    InprocSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory) {
+    InprocSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory, boolean security) {
         this.mesh = new InProcessMesh(shape.span(), shape.depth(), shape.superPeersPerCell(), shape.sensorsPerCell(),
                 StandaloneTransport.open());
         mesh.faultTolerance(strategy, sensorMemory);
+        mesh.security(security);
+        this.security = security;
         for (BenchSettings.Traffic t : settings.traffic()) {
             mesh.addService(synthetic(t, settings.deadline()));
         }
@@ -53,6 +58,11 @@ final class InprocSystem implements MeshSystem {
         mesh.addStrategy(hybrid);
         this.shape = shape;
         this.settings = settings;
+    }
+
+    /** Whether its peers run with credentials over TLS. */
+    boolean security() {
+        return security;
     }
 
     /** The services' own synthetic frames (sequence, bytes derived from it, a CRC), at the class's rate and size. */

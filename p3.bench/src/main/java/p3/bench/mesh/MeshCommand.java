@@ -52,6 +52,12 @@ public final class MeshCommand implements Callable<Integer> {
             description = "Sensors keep their FT messages until acknowledged: on, off or on,off. Default: ${DEFAULT-VALUE}.")
     List<String> memories;
 
+    @Option(names = "--security", split = ",", paramLabel = "on|off", defaultValue = "on",
+            description = "Peers with certificates of the mesh's CA and TLS links (on), or all in the clear (off), "
+                    + "to measure what security costs: on, off or on,off (each run made both ways, one after the "
+                    + "other). Default: ${DEFAULT-VALUE}.")
+    List<String> securities;
+
     @Option(names = "--isolation", paramLabel = "KIND", defaultValue = "inproc",
             description = "inproc (all peers in this JVM) or process (one p3.jar per peer, crash = kill -9). "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -159,6 +165,14 @@ public final class MeshCommand implements Callable<Integer> {
             default -> throw new ParameterException(spec.commandLine(), "--sensor-memory: " + m + " is not on or off");
             }
         }
+        List<Boolean> security = new ArrayList<>();
+        for (String s : securities) {
+            switch (s) {
+            case "on" -> security.add(true);
+            case "off" -> security.add(false);
+            default -> throw new ParameterException(spec.commandLine(), "--security: " + s + " is not on or off");
+            }
+        }
         if (!isolation.equals("inproc") && !isolation.equals("process")) {
             throw new ParameterException(spec.commandLine(), "--isolation: " + isolation + " is not inproc or process");
         }
@@ -172,7 +186,16 @@ public final class MeshCommand implements Callable<Integer> {
                 List<Boolean> memoryHere = mode == FtMode.NONE ? memory.subList(0, 1) : memory;
                 for (String strategy : strategiesHere) {
                     for (boolean mem : memoryHere) {
-                        out.addAll(runs(scenario, mode, strategy, mem, shape));
+                        List<List<RunSpec>> ways = new ArrayList<>();
+                        for (boolean secure : security) {
+                            ways.add(runs(scenario, mode, strategy, mem, secure, shape));
+                        }
+                        // on and off of one run one after the other, so that the machine's moods fall on both alike
+                        for (int i = 0; i < ways.get(0).size(); i++) {
+                            for (List<RunSpec> way : ways) {
+                                out.add(way.get(i));
+                            }
+                        }
                     }
                 }
             }
@@ -180,32 +203,34 @@ public final class MeshCommand implements Callable<Integer> {
         return out;
     }
 
-    private List<RunSpec> runs(String scenario, FtMode mode, String strategy, boolean memory, TreeShape shape) {
+    private List<RunSpec> runs(String scenario, FtMode mode, String strategy, boolean memory, boolean security,
+            TreeShape shape) {
         List<RunSpec> out = new ArrayList<>();
         switch (scenario) {
-        case "baseline" -> out.add(new RunSpec(scenario, mode, strategy, memory, isolation, seed, null, null, false));
+        case "baseline" -> out.add(
+                new RunSpec(scenario, mode, strategy, memory, isolation, security, seed, null, null, false));
         case "test1" -> FaultSchedule.testOne(shape, seed).forEach(p -> out.add(
-                new RunSpec(scenario, mode, strategy, memory, isolation, seed, p, null, false)));
+                new RunSpec(scenario, mode, strategy, memory, isolation, security, seed, p, null, false)));
         case "test2" -> {
             for (FaultKind kind : FaultKind.values()) {
                 FaultSchedule.testTwo(shape, seed, kind).forEach(p -> out.add(
-                        new RunSpec(scenario, mode, strategy, memory, isolation, seed, p, null, false)));
+                        new RunSpec(scenario, mode, strategy, memory, isolation, security, seed, p, null, false)));
             }
         }
         case "swap" -> {
             String to = STRATEGIES.get((STRATEGIES.indexOf(strategy) + 1) % STRATEGIES.size());
-            out.add(new RunSpec(scenario, mode, strategy, memory, isolation, seed, null, to, false));
-            out.add(new RunSpec(scenario, mode, strategy, memory, isolation, seed, null, to, true));
+            out.add(new RunSpec(scenario, mode, strategy, memory, isolation, security, seed, null, to, false));
+            out.add(new RunSpec(scenario, mode, strategy, memory, isolation, security, seed, null, to, true));
         }
         default -> throw new IllegalStateException(scenario);
         }
         return out;
     }
 
-    private MeshSystem system(TreeShape shape, BenchSettings settings, RunSpec run) {
+    static MeshSystem system(TreeShape shape, BenchSettings settings, RunSpec run) {
         return switch (run.isolation()) {
-        case "inproc" -> new InprocSystem(shape, settings, run.strategy(), run.sensorMemory());
-        case "process" -> new ProcessSystem(shape, settings, run.strategy(), run.sensorMemory());
+        case "inproc" -> new InprocSystem(shape, settings, run.strategy(), run.sensorMemory(), run.security());
+        case "process" -> new ProcessSystem(shape, settings, run.strategy(), run.sensorMemory(), run.security());
         default -> throw new IllegalStateException(run.isolation());
         };
     }
@@ -223,7 +248,7 @@ public final class MeshCommand implements Callable<Integer> {
     private String commandLine() {
         return "p3-bench mesh --scenario " + String.join(",", scenarios) + " --ft " + String.join(",", ftModes)
                 + " --strategy " + String.join(",", strategies) + " --sensor-memory " + String.join(",", memories)
-                + " --isolation " + isolation + " --profile " + profile + " --seed " + seed;
+                + " --security " + String.join(",", securities) + " --isolation " + isolation + " --profile " + profile + " --seed " + seed;
     }
 
     private static void closeQuietly(AutoCloseable c) {

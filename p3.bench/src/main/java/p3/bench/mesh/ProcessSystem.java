@@ -29,6 +29,7 @@ import p3.mesh.FailureRecord;
 import p3.mesh.FtMode;
 import p3.mesh.PeerRole;
 import p3.mesh.shell.internal.LocalPeer;
+import p3.security.internal.PkiFolder;
 import p3.transport.PortRuns;
 
 /**
@@ -66,10 +67,17 @@ final class ProcessSystem implements MeshSystem {
     private static final String RUN_JAR_PROPERTY = "p3.bench.runJar";
     /** {@code -Dp3.bench.keepLogs=true} keeps every run's folder of logs. */
     private static final String KEEP_LOGS_PROPERTY = "p3.bench.keepLogs";
+    /**
+     * The framework property that turns the runtime's security off (configuration PID
+     * {@code p3.security}, the keyring component's): every peer in the clear. Unset, the runtime
+     * runs with its keyring's credentials.
+     */
+    static final String SECURITY_ENABLED_PROPERTY = "p3.security.enabled";
 
     private final TreeShape shape;
     private final String strategy;
     private final boolean sensorMemory;
+    private final boolean security;
     private final String mesh = "b" + ProcessHandle.current().pid() + "x"
             + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
     private final Map<String, PeerProcess> peers = new LinkedHashMap<>();
@@ -84,10 +92,11 @@ final class ProcessSystem implements MeshSystem {
     /** Keep the folder of logs: something failed. */
     private volatile boolean troubled;
 
-    ProcessSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory) {
+    ProcessSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory, boolean security) {
         this.shape = shape;
         this.strategy = strategy;
         this.sensorMemory = sensorMemory;
+        this.security = security;
         if (!settings.traffic().equals(BenchSettings.TABLE_I) || !settings.deadline().equals(Duration.ofMillis(100))) {
             throw new IllegalArgumentException("process isolation runs the traffic bundles' own profiles (Table I, "
                     + "deadline 100 ms), not " + settings.traffic() + " at " + settings.deadline());
@@ -162,6 +171,11 @@ final class ProcessSystem implements MeshSystem {
             }
             dir = Files.createTempDirectory("p3-bench-" + mesh + "-");
         }
+        if (security) {
+            // one CA for the whole mesh, made before any runtime starts: each runtime issues its own
+            // peer's certificate from it (they share the folder), and all trust the same CA
+            new PkiFolder(pki(dir)).createCa(mesh, Duration.ofDays(1));
+        }
         int cells = 0;
         int supers = 0;
         for (int level = 0; level <= shape.depth(); level++) {
@@ -217,6 +231,11 @@ final class ProcessSystem implements MeshSystem {
         throw p.trouble(id + " did not bind within " + PEER_BOUND.toSeconds() + " s (last: " + state + ")");
     }
 
+    /** The mesh's PKI folder in the run's folder. */
+    static Path pki(Path runDir) {
+        return runDir.resolve("pki");
+    }
+
     private PeerProcess launch(LocalPeer peer) throws IOException {
         synchronized (this) {
             if (closed) {
@@ -225,7 +244,7 @@ final class ProcessSystem implements MeshSystem {
             // the run's folder is this user's alone (createTempDirectory: 0700), as the shell wants
             Path socket = dir.resolve(peer.id() + "-shell.sock");
             Path log = dir.resolve(peer.id() + ".log");
-            List<String> command = command(runJar, peer, socket, dir.resolve(peer.id() + "-fw"));
+            List<String> command = command(runJar, peer, security, socket, dir.resolve(peer.id() + "-fw"));
             Files.writeString(log, String.join(" ", command) + "\n", StandardCharsets.UTF_8);
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -236,8 +255,11 @@ final class ProcessSystem implements MeshSystem {
         }
     }
 
-    /** The java command of one peer: this JVM's java, the runtime's jar, the peer's framework properties. */
-    static List<String> command(Path runJar, LocalPeer peer, Path shellSocket, Path storage) {
+    /**
+     * The java command of one peer: this JVM's java, the runtime's jar, the peer's framework properties;
+     * {@value #SECURITY_ENABLED_PROPERTY}{@code =false} when the mesh runs without security.
+     */
+    static List<String> command(Path runJar, LocalPeer peer, boolean security, Path shellSocket, Path storage) {
         List<String> c = new ArrayList<>();
         c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         c.addAll(JVM_OPTIONS);
@@ -250,7 +272,11 @@ final class ProcessSystem implements MeshSystem {
         c.add("-Dp3.console.tokenFile=" + storage.resolveSibling(peer.id() + "-console.token"));
         c.add("-Dp3.audit.file=" + storage.resolveSibling(peer.id() + "-audit.log"));
         c.add("-Dp3.local.mesh=peer");
+        c.add("-Dp3.security.dir=" + pki(storage.getParent()));
         peer.properties().forEach((k, v) -> c.add("-D" + k + "=" + v));
+        if (!security) {
+            c.add("-D" + SECURITY_ENABLED_PROPERTY + "=false");
+        }
         c.add("-jar");
         c.add(runJar.toString());
         return c;

@@ -37,11 +37,18 @@ public final class ReportWriter {
         Files.createDirectories(dir);
         LossFigures figures = new LossFigures(dir);
         StringBuilder md = new StringBuilder(heading(results, source));
+        List<String> securities = securities(results.runs());
         for (String isolation : isolations(results.runs())) {
-            md.append(new TestOneReport(runs(results, "test1", isolation), isolation, figures).markdown());
+            for (String security : securities) {
+                md.append(new TestOneReport(runs(results, "test1", isolation, security), variant(isolation, security,
+                        securities), figures).markdown());
+            }
         }
         for (String isolation : isolations(results.runs())) {
-            md.append(new TestTwoReport(runs(results, "test2", isolation), isolation, figures).markdown());
+            for (String security : securities) {
+                md.append(new TestTwoReport(runs(results, "test2", isolation, security), variant(isolation, security,
+                        securities), figures).markdown());
+            }
         }
         md.append(new RunsReport(results.runs()).markdown());
         Path report = dir.resolve("report.md");
@@ -61,7 +68,8 @@ public final class ReportWriter {
                 + ".\n\n"
                 + "- machine: " + results.machine() + "\n"
                 + "- date: " + results.date() + "\n"
-                + "- command: `" + results.command() + "`\n\n"
+                + "- command: `" + results.command() + "`\n"
+                + "- security: " + securityLine(results.runs()) + "\n\n"
                 + "The report's numbers (DCC-2010-02, section IV-I) come from active replication with sensors "
                 + "that have no memory, a span-2 tree of 2 super-peers per cell at levels 0 to 2, on four machines "
                 + "over 100 Mbit/s Ethernet (its Table II); ours from the machine above. Latencies are one-way, "
@@ -79,9 +87,43 @@ public final class ReportWriter {
         return present.isEmpty() ? Set.of("inproc") : present;
     }
 
-    private static List<RunResult> runs(Results results, String scenario, String isolation) {
+    /**
+     * The security settings the results hold, {@code on} before {@code off}, {@code ?} for runs
+     * recorded before the bench said; a list of one (and the tables not split by it) when all agree.
+     */
+    private static List<String> securities(List<RunResult> runs) {
+        List<String> present = new ArrayList<>();
+        for (String s : List.of("on", "off", "?")) {
+            if (runs.stream().anyMatch(r -> RunsReport.security(r).equals(s))) {
+                present.add(s);
+            }
+        }
+        return present.size() > 1 ? present : List.of("");
+    }
+
+    /** What a Test I or II section is of, in its heading and its figures' names: {@code inproc-security-off}. */
+    private static String variant(String isolation, String security, List<String> securities) {
+        return security.isEmpty() ? isolation : isolation + "-security-" + (security.equals("?") ? "unknown" : security);
+    }
+
+    private static String securityLine(List<RunResult> runs) {
+        Map<String, Long> counts = runs.stream()
+                .collect(Collectors.groupingBy(RunsReport::security, TreeMap::new, Collectors.counting()));
+        String what = "on: every peer has a certificate of the mesh's CA and its links are TLS 1.3 with mutual "
+                + "authentication; off: all in the clear";
+        if (counts.isEmpty()) {
+            return what;
+        }
+        return counts.entrySet().stream().map(e -> e.getKey() + " in " + e.getValue() + (e.getValue() == 1 ? " run"
+                : " runs")).collect(Collectors.joining(", ")) + " (" + what + (counts.containsKey("?")
+                        ? "; ?: recorded before the bench said" : "") + ")";
+    }
+
+    private static List<RunResult> runs(Results results, String scenario, String isolation, String security) {
         return results.runs().stream()
-                .filter(r -> r.scenario().equals(scenario) && r.isolation().equals(isolation)).toList();
+                .filter(r -> r.scenario().equals(scenario) && r.isolation().equals(isolation)
+                        && (security.isEmpty() || RunsReport.security(r).equals(security)))
+                .toList();
     }
 
     /** NO_FT, FT_EVENT, FT_EVENT+VIDEO or FT_ALL: the report's names of the FT modes. */

@@ -27,6 +27,8 @@ import com.fasterxml.jackson.annotation.Nulls;
  * @param heapMb       heap in use at the end of the run, all peers
  * @param elapsedSeconds how long the measured part of the run took
  * @param swap         what the swap scenario swapped and when, e.g. {@code active->passive at 5s}; else null
+ * @param security     {@code on} (peers with certificates of the mesh's CA, links over TLS) or {@code off} (all in
+ *                     the clear); null in results written before the bench recorded it (issue 11)
  */
 public record RunResult(
         String scenario,
@@ -43,17 +45,22 @@ public record RunResult(
         @JsonProperty("cpu_s") double cpuSeconds,
         @JsonProperty("heap_mb") double heapMb,
         @JsonProperty("elapsed_s") double elapsedSeconds,
-        @JsonSetter(nulls = Nulls.SET) String swap) {
+        @JsonSetter(nulls = Nulls.SET) String swap,
+        @JsonSetter(nulls = Nulls.SET) String security) {
 
     public static final List<String> SCENARIOS = List.of("baseline", "test1", "test2", "swap");
     public static final List<String> FT_MODES = List.of("none", "event", "event+video", "all");
     public static final List<String> ISOLATIONS = List.of("inproc", "process");
+    public static final List<String> SECURITIES = List.of("on", "off");
 
     public RunResult {
         Check.oneOf("scenario", scenario, SCENARIOS);
         Check.oneOf("ft_mode", ftMode, FT_MODES);
         Check.text("strategy", strategy);
         Check.oneOf("isolation", isolation, ISOLATIONS);
+        if (security != null) {
+            Check.oneOf("security", security, SECURITIES);
+        }
         if (fault == null && scenario.startsWith("test")) {
             throw new IllegalArgumentException("fault is missing: a " + scenario + " run injects faults");
         }

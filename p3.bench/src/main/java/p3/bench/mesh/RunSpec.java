@@ -3,19 +3,20 @@ package p3.bench.mesh;
 import p3.mesh.FtMode;
 
 /**
- * One run to make: a scenario with its faults, an FT mode, a strategy, sensor memory, isolation
- * and a seed.
+ * One run to make: a scenario with its faults, an FT mode, a strategy, sensor memory, isolation,
+ * security and a seed.
  *
+ * @param security   peers with certificates of one CA, their links TLS 1.3 (on), or all in the clear (off)
  * @param plan       the faults, or null (baseline, swap without a crash)
  * @param swapTo     the strategy swapped to halfway (swap scenario), or null
  * @param swapCrash  the swap scenario's crash: a level-1 super-peer half a second after the swap
  */
-record RunSpec(String scenario, FtMode ftMode, String strategy, boolean sensorMemory, String isolation, long seed,
-        FaultPlan plan, String swapTo, boolean swapCrash) {
+record RunSpec(String scenario, FtMode ftMode, String strategy, boolean sensorMemory, String isolation,
+        boolean security, long seed, FaultPlan plan, String swapTo, boolean swapCrash) {
 
     String describe() {
         StringBuilder out = new StringBuilder(scenario).append(' ').append(ftMode.label()).append(' ').append(strategy)
-                .append(sensorMemory ? "" : " no-memory");
+                .append(sensorMemory ? "" : " no-memory").append(security ? "" : " security-off");
         if (plan != null) {
             out.append(" level ").append(plan.level()).append(' ').append(plan.count()).append(' ')
                     .append(plan.kind().label());

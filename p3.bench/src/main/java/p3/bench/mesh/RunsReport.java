@@ -32,16 +32,16 @@ final class RunsReport {
         Map<String, List<RunResult>> groups = new LinkedHashMap<>();
         for (RunResult r : runs) {
             String key = String.join(" | ", r.scenario(), ReportWriter.modeName(r.ftMode()),
-                    Setting.of(r).label(), r.isolation());
+                    Setting.of(r).label(), r.isolation(), security(r));
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
         }
-        MarkdownTable t = new MarkdownTable(List.of("scenario", "FT", "setting", "isolation", "runs",
+        MarkdownTable t = new MarkdownTable(List.of("scenario", "FT", "setting", "isolation", "security", "runs",
                 "control / payload bytes (%)", "control / payload messages (%)", "replica bytes per payload byte",
                 "CPU (s per run)", "heap (MB per run)"));
         groups.forEach((key, rs) -> {
             RunResult first = rs.get(0);
             t.row(List.of(first.scenario(), ReportWriter.modeName(first.ftMode()), Setting.of(first).label(),
-                    first.isolation(), Integer.toString(rs.size()),
+                    first.isolation(), security(first), Integer.toString(rs.size()),
                     percent(rs.stream().mapToLong(r -> r.overhead().controlBytes()).sum(),
                             rs.stream().mapToLong(r -> r.overhead().payloadBytes()).sum()),
                     percent(rs.stream().mapToLong(r -> r.overhead().controlMessages()).sum(),
@@ -62,13 +62,15 @@ final class RunsReport {
         if (runs.isEmpty()) {
             return Measures.NOT_RUN + "\n";
         }
-        MarkdownTable t = new MarkdownTable(List.of("#", "scenario", "FT", "strategy", "memory", "isolation", "seed",
+        MarkdownTable t = new MarkdownTable(List.of("#", "scenario", "FT", "strategy", "memory", "isolation",
+                "security", "seed",
                 "fault", "sent v / a / e", "lost v / a / e", "dup", "late", "latency v / a / e (ms)",
                 "rebinds fast / slow", "s", "swap"));
         for (int i = 0; i < runs.size(); i++) {
             RunResult r = runs.get(i);
             t.row(List.of(Integer.toString(i + 1), r.scenario(), ReportWriter.modeName(r.ftMode()), r.strategy(),
-                    r.sensorMemory() ? "on" : "off", r.isolation(), Long.toString(r.seed()), fault(r.fault()),
+                    r.sensorMemory() ? "on" : "off", r.isolation(), security(r), Long.toString(r.seed()),
+                    fault(r.fault()),
                     perClass(r, c -> Long.toString(c.sent())), perClass(r, c -> Long.toString(c.lost())),
                     Long.toString(sum(r, RunResult.ClassResult::duplicates)),
                     Long.toString(sum(r, RunResult.ClassResult::late)),
@@ -78,6 +80,11 @@ final class RunsReport {
                     r.swap() == null ? "" : r.swap()));
         }
         return t.toString();
+    }
+
+    /** {@code on}, {@code off}, or {@code ?} for a run recorded before the bench said. */
+    static String security(RunResult r) {
+        return r.security() == null ? "?" : r.security();
     }
 
     private static String fault(RunResult.Fault f) {

@@ -206,6 +206,6 @@ final class ScenarioRunner {
         return new RunResult(spec.scenario(), spec.ftMode().label(), spec.strategy(), spec.sensorMemory(),
                 spec.isolation(), spec.seed(), fault, new RunResult.Classes(classes[0], classes[1], classes[2]),
                 new RunResult.Rebinds(fast, slow), detection, overhead, after.cpuSeconds() - before.cpuSeconds(),
-                after.heapMb(), elapsed, swap);
+                after.heapMb(), elapsed, swap, spec.security() ? "on" : "off");
     }
 }

@@ -2,7 +2,13 @@ package p3.bench.transport;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+
+import p3.security.PeerCredentials;
+import p3.security.Role;
+import p3.security.ca.MeshCa;
 
 import p3.transport.DiscoverySettings;
 import p3.transport.Frame;
@@ -12,6 +18,7 @@ import p3.transport.Link;
 import p3.transport.LinkHandler;
 import p3.transport.LinkServer;
 import p3.transport.LinkSettings;
+import p3.transport.LinkSettings.TlsProvider;
 import p3.transport.Links;
 import p3.transport.StandaloneTransport;
 import p3.transport.TrafficClass;
@@ -19,7 +26,9 @@ import p3.transport.TrafficClass;
 /**
  * A P3 link: a sender peer connects one {@link TrafficClass#EVENT} link to a receiver peer's
  * {@link LinkServer}, both on one {@link Links} with the default settings, as two peers of one
- * runtime would.
+ * runtime would. In the clear, or as two peers with credentials of one {@link MeshCa}: TLS 1.3
+ * with mutual authentication, by the JDK's provider or OpenSSL's (BoringSSL through
+ * netty-tcnative), the handshake done before the target is returned.
  */
 final class P3LinkTarget implements BenchTarget {
 
@@ -43,17 +52,40 @@ final class P3LinkTarget implements BenchTarget {
         this.payloadBytes = payloadBytes;
     }
 
-    static BenchTarget open(int ioThreads, int payloadBytes, Arrivals arrivals) throws Exception {
-        P3LinkTarget t = new P3LinkTarget(StandaloneTransport.open(settings(ioThreads), GroupSettings.defaults(),
-                DiscoverySettings.defaults()), payloadBytes);
+    /** A link in the clear. */
+    static BenchTarget plain(int ioThreads, int payloadBytes, Arrivals arrivals) throws Exception {
+        return open(ioThreads, TlsProvider.JDK, null, null, payloadBytes, arrivals);
+    }
+
+    /** An opener of a link over TLS by {@code provider}, the two peers' certificates issued by a new CA. */
+    static BenchTarget.Opener tls(TlsProvider provider) {
+        return (ioThreads, payloadBytes, arrivals) -> {
+            MeshCa ca = MeshCa.create("bench", Duration.ofDays(1));
+            return open(ioThreads, provider, credentials(ca, SENDER), credentials(ca, RECEIVER), payloadBytes,
+                    arrivals);
+        };
+    }
+
+    private static PeerCredentials credentials(MeshCa ca, String peer) throws GeneralSecurityException {
+        return ca.issue(peer, Role.SUPER, Duration.ofDays(1));
+    }
+
+    /** Both ends in the clear when the credentials are null, else over TLS. */
+    private static BenchTarget open(int ioThreads, TlsProvider provider, PeerCredentials sender,
+            PeerCredentials receiver, int payloadBytes, Arrivals arrivals) throws Exception {
+        P3LinkTarget t = new P3LinkTarget(StandaloneTransport.open(settings(ioThreads, provider),
+                GroupSettings.defaults(), DiscoverySettings.defaults()), payloadBytes);
         try {
-            LinkHandler receiver = (link, frame) -> arrivals.arrived(frame.sequence(), frame.sendNanos(),
+            LinkHandler onReceiver = (link, frame) -> arrivals.arrived(frame.sequence(), frame.sendNanos(),
                     System.nanoTime());
-            t.server = t.links.listen(new InetSocketAddress(Loopback.ADDRESS, 0), RECEIVER, receiver);
-            LinkHandler sender = (link, frame) -> {
+            InetSocketAddress any = new InetSocketAddress(Loopback.ADDRESS, 0);
+            t.server = receiver == null ? t.links.listen(any, RECEIVER, onReceiver)
+                    : t.links.listen(any, receiver, onReceiver);
+            LinkHandler onSender = (link, frame) -> {
                 // the receiver sends nothing back
             };
-            t.link = t.links.connect(t.server.address(), SENDER, TrafficClass.EVENT, sender)
+            t.link = (sender == null ? t.links.connect(t.server.address(), SENDER, TrafficClass.EVENT, onSender)
+                    : t.links.connect(t.server.address(), sender, TrafficClass.EVENT, onSender))
                     .toCompletableFuture().get(5, TimeUnit.SECONDS);
             return t;
         } catch (Exception | Error e) {
@@ -62,14 +94,14 @@ final class P3LinkTarget implements BenchTarget {
         }
     }
 
-    /** The transport's defaults, with the bench's thread count. */
-    static LinkSettings settings(int ioThreads) {
-        LinkSettings d = LinkSettings.defaults();
+    /** The transport's defaults, with the bench's thread count and TLS provider. */
+    static LinkSettings settings(int ioThreads, TlsProvider provider) {
+        LinkSettings d = LinkSettings.defaults().withTlsProvider(provider);
         if (ioThreads == d.ioThreads()) {
             return d;
         }
         return new LinkSettings(ioThreads, d.tcpNoDelay(), d.maxFrameLength(), d.lowWaterMark(), d.highWaterMark(),
-                d.connectTimeoutMs(), d.heartbeatMs(), d.idleTimeoutMs(), d.ipTos());
+                d.connectTimeoutMs(), d.heartbeatMs(), d.idleTimeoutMs(), d.ipTos(), d.tlsProvider());
     }
 
     @Override

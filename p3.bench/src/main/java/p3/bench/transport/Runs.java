@@ -44,8 +44,15 @@ final class Runs {
         Lane(Impl impl, Arrivals arrivals, int ioThreads, int payloadBytes) throws Exception {
             this.impl = impl;
             this.arrivals = arrivals;
+            // the P3 lanes' event loops share one name: a lane's own are those its opening started
+            long[] before = ThreadCosts.threadsNamed(P3LinkTarget.LOOP_PREFIX);
             this.target = impl.opener.open(ioThreads, payloadBytes, arrivals);
-            this.loops = ThreadCosts.threadsNamed(target.loopThreadPrefix());
+            this.loops = without(ThreadCosts.threadsNamed(target.loopThreadPrefix()), before);
+        }
+
+        private static long[] without(long[] ids, long[] others) {
+            return java.util.Arrays.stream(ids).filter(id -> java.util.Arrays.stream(others).noneMatch(o -> o == id))
+                    .toArray();
         }
 
         void account(ThreadCosts.Snapshot from, ThreadCosts.Snapshot to) {

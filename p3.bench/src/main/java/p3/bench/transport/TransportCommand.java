@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -22,13 +23,15 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code p3-bench transport}: one P3 link against the least Netty that carries the same frames,
- * on loopback in this JVM, for one-way latency at a steady rate and for the most frames per second.
+ * {@code p3-bench transport}: one P3 link, in the clear and over TLS by each provider, against the
+ * least Netty that carries the same frames, on loopback in this JVM, for one-way latency at a
+ * steady rate and for the most frames per second.
  */
 @Command(name = "transport", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "One-way latency at a steady rate and maximum throughput of one P3 link (EVENT class), "
-                    + "and of a bare Netty TCP pair carrying the same frames, on 127.0.0.1 in this JVM.",
+            "One-way latency at a steady rate and maximum throughput of one P3 link (EVENT class), in the clear "
+                    + "and over TLS 1.3 with mutual authentication (JDK and OpenSSL providers), and of a bare Netty "
+                    + "TCP pair carrying the same frames, on 127.0.0.1 in this JVM.",
             "Latency is measured from each frame's intended send time (no coordinated omission)." })
 public final class TransportCommand implements Callable<Integer> {
 
@@ -78,8 +81,11 @@ public final class TransportCommand implements Callable<Integer> {
             description = "Event loop threads of each transport (default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
-    @Option(names = "--impl", split = ",", defaultValue = "p3,bare", paramLabel = "IMPL",
-            description = "Transports to run: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--impl", split = ",", defaultValue = "p3,tls-jdk,tls-openssl,bare", paramLabel = "IMPL",
+            converter = Impl.Converter.class, completionCandidates = Impl.Ids.class,
+            description = "Transports to run: ${COMPLETION-CANDIDATES}: the P3 link in the clear, over TLS 1.3 "
+                    + "by the JDK or by OpenSSL (BoringSSL, skipped with a word when it cannot load here), "
+                    + "bare Netty (default: ${DEFAULT-VALUE}).")
     List<Impl> impls;
 
     @Option(names = "--measure", split = ",", defaultValue = "latency,throughput", paramLabel = "WHAT",
@@ -104,7 +110,12 @@ public final class TransportCommand implements Callable<Integer> {
                 DurationConverter.format(throughputDuration), DurationConverter.format(throughputWarmup),
                 DurationConverter.format(slice)));
         PrintWriter err = spec.commandLine().getErr();
-        List<Impl> which = distinct(impls);
+        List<Impl> which = available(distinct(impls), err);
+        if (which.isEmpty()) {
+            err.println("no transport left to run");
+            err.flush();
+            return 1;
+        }
         String names = String.join(" and ", which.stream().map(i -> i.label).toList());
         MachineLoad.Sample before = MachineLoad.sample();
         if (measures.contains(Measure.LATENCY)) {
@@ -167,6 +178,21 @@ public final class TransportCommand implements Callable<Integer> {
 
     private static List<Impl> distinct(List<Impl> impls) {
         return impls.stream().distinct().sorted().toList();
+    }
+
+    /** Those that can run here; a word on {@code err} for each that cannot. */
+    static List<Impl> available(List<Impl> impls, PrintWriter err) {
+        List<Impl> out = new ArrayList<>();
+        for (Impl impl : impls) {
+            String why = impl.unavailable();
+            if (why == null) {
+                out.add(impl);
+            } else {
+                err.printf(Locale.ROOT, "%s: skipped, %s%n", impl.id, why);
+            }
+        }
+        err.flush();
+        return out;
     }
 
     private void writeJson(Report report) throws IOException {

@@ -109,10 +109,10 @@ class ReportWriterTest {
 
     @Test
     void everyRunHasALineAndTheOverheadIsSummed() {
-        assertThat(report).contains("| 10 | baseline | NO_FT | active | off | inproc | 7 | none | 1000 / 1000 / 1000 | "
+        assertThat(report).contains("| 10 | baseline | NO_FT | active | off | inproc | ? | 7 | none | 1000 / 1000 / 1000 | "
                 + "0 / 0 / 0 |");
         assertThat(report).contains("active->passive at 5s");
-        assertThat(report).contains("| test1 | FT_ALL | active, sensors without memory | inproc | 3 | 20.0 | 20.0 | 0.00 | 6.5 | "
+        assertThat(report).contains("| test1 | FT_ALL | active, sensors without memory | inproc | ? | 3 | 20.0 | 20.0 | 0.00 | 6.5 | "
                 + "210.0 |");
     }
 }

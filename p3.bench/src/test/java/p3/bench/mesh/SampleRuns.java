@@ -20,7 +20,7 @@ final class SampleRuns {
         return new RunResult(scenario, ft, "active", false, "inproc", 42, fault,
                 new Classes(cls(lost, latency + 10), cls(lost, latency), cls(lost, latency)),
                 new Rebinds(List.of(40.0, 50.0), List.of(900.0)), List.of(12.5, 20.0),
-                new Overhead(120_000, 1_500_000, 900, 8_000, 60_000, 300), 3.25, 180.5, 12.0, null);
+                new Overhead(120_000, 1_500_000, 900, 8_000, 60_000, 300), 3.25, 180.5, 12.0, null, "on");
     }
 
     static ClassResult cls(long lost, double latency) {

@@ -72,4 +72,38 @@ class ReportTest {
         Map<String, Object> ratio = (Map<String, Object>) json.get("ratioP3OverBare");
         assertThat(ratio).containsEntry("p50", 1.5).containsEntry("p99", 2.0).doesNotContainKey("framesPerSecond");
     }
+
+    @Test
+    void tlsLanesStandBesideThePlainLinkWithTheirRatiosAndCosts() {
+        Report r = new Report(SETUP);
+        r.add(Impl.P3, latency(60, 200));
+        r.add(Impl.TLS_JDK, latency(90, 300));
+        r.add(Impl.TLS_OPENSSL, latency(75, 250));
+        r.add(Impl.BARE, latency(40, 100));
+        r.add(Impl.P3, throughput(200_000));
+        r.add(Impl.TLS_JDK, throughput(100_000));
+
+        String table = r.table();
+
+        assertThat(table).contains("TLS 1.3, both ends authenticated");
+        assertThat(table).containsPattern("p3 tls jdk\\s+\\|\\s+90\\.0\\s+300\\.0");
+        assertThat(table).containsPattern("ratio p3/bare\\s+\\|\\s+1\\.50x");
+        // TLS against the plain link: 1.5x and 1.25x the p50; the JDK's carries half the frames
+        assertThat(table).containsPattern("tls jdk/plain\\s+\\|\\s+1\\.50x\\s+1\\.50x.*\\|\\s+0\\.50x");
+        assertThat(table).containsPattern("tls openssl/plain\\s+\\|\\s+1\\.25x\\s+1\\.25x");
+        // the cost table: every lane's CPU and allocation per frame, and the ratios
+        assertThat(table).contains("both event loops");
+        assertThat(table).containsPattern("p3 tls openssl\\s+\\|\\s+30\\.00\\s+1400 \\|\\s+-");
+
+        Map<String, Object> json = r.json();
+        assertThat(json).containsKeys("ratioP3OverBare", "ratioTlsJdkOverPlain", "ratioTlsOpensslOverPlain");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> jdk = (Map<String, Object>) json.get("ratioTlsJdkOverPlain");
+        assertThat(jdk).containsEntry("p50", 1.5).containsEntry("framesPerSecond", 0.5)
+                .containsEntry("latencyLoopCpuPerFrame", 1.0).containsKey("throughputLoopAllocPerFrame");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> openssl = (Map<String, Object>) json.get("ratioTlsOpensslOverPlain");
+        assertThat(openssl).containsEntry("p50", 1.25).doesNotContainKey("framesPerSecond");
+        assertThat(Json.write(json)).contains("\"tls-openssl\": {", "\"tls\": \"openssl\"", "\"tls\": \"none\"");
+    }
 }

@@ -29,7 +29,7 @@ class TransportCommandTest {
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
 
-        int rc = cli.execute("transport", "--rate", "20000", "--frames", "400", "--warmup", "10ms", "--slice",
+        int rc = cli.execute("transport", "--impl", "p3,bare", "--rate", "20000", "--frames", "400", "--warmup", "10ms", "--slice",
                 "5ms", "--throughput-warmup", "20ms", "--throughput-duration", "60ms", "--json", json.toString());
 
         assertThat(rc).as(err.toString()).isZero();
@@ -47,6 +47,55 @@ class TransportCommandTest {
                 assertThat(t.isAlive()).as(t.getName()).isFalse();
             }
         }
+    }
+
+    @Test
+    void tlsLanesOpenAndMeasureBesideThePlainLink() throws Exception {
+        // the OpenSSL lane must run where the bench ships its native library; elsewhere it is skipped with a word
+        boolean openSslHere = System.getProperty("os.name").startsWith("Linux")
+                && System.getProperty("os.arch").matches("amd64|x86_64");
+        if (openSslHere) {
+            assertThat(Impl.TLS_OPENSSL.unavailable()).isNull();
+        }
+        Path json = dir.resolve("tls.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+
+        int rc = cli.execute("transport", "--impl", "p3,tls-jdk,tls-openssl", "--rate", "20000", "--frames", "300",
+                "--warmup", "10ms", "--slice", "5ms", "--throughput-warmup", "20ms", "--throughput-duration", "60ms",
+                "--json", json.toString());
+
+        assertThat(rc).as(err.toString()).isZero();
+        int lanes = Impl.TLS_OPENSSL.unavailable() == null ? 3 : 2;
+        assertThat(out.toString()).contains("p3 link", "p3 tls jdk", "tls jdk/plain", "both event loops")
+                .doesNotContain("bare netty");
+        String text = Files.readString(json);
+        assertThat(text).contains("\"tls-jdk\": {", "\"tls\": \"jdk\"", "\"ratioTlsJdkOverPlain\"")
+                .doesNotContain("ratioP3OverBare");
+        if (lanes == 3) {
+            assertThat(out.toString()).contains("p3 tls openssl", "tls openssl/plain");
+            assertThat(text).contains("\"tls-openssl\": {", "\"ratioTlsOpensslOverPlain\"");
+        } else {
+            assertThat(err.toString()).contains("tls-openssl: skipped");
+        }
+        // every TLS latency run got every frame through the handshaken link
+        assertThat(Pattern.compile("\"sent\": 300,\\s+\"received\": 300,\\s+\"lost\": 0,").matcher(text).results())
+                .hasSize(lanes);
+        assertThat(Pattern.compile("\"framesPerSecond\": [1-9]").matcher(text).results()).hasSize(lanes);
+    }
+
+    @Test
+    void implNamesParseAndUnknownOnesAreRefused() {
+        assertThat(Impl.of("TLS-OpenSSL")).isEqualTo(Impl.TLS_OPENSSL);
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err));
+
+        assertThat(cli.execute("transport", "--impl", "p3,tls")).isEqualTo(2);
+        assertThat(err.toString()).contains("tls is not one of p3, tls-jdk, tls-openssl, bare");
     }
 
     @Test
