@@ -62,6 +62,8 @@ final class P3Options {
         return composite(
                 systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
                 systemProperty("java.net.preferIPv4Stack").value("true"),
+                // the runtime's CA and its peers' keys in target/, not in the module's folder
+                systemProperty("p3.security.dir").value(target("itest-pki")),
                 mavenBundle("org.osgi", "org.osgi.util.function").versionAsInProject(),
                 mavenBundle("org.osgi", "org.osgi.util.promise").versionAsInProject(),
                 mavenBundle("org.osgi", "org.osgi.service.component").versionAsInProject(),

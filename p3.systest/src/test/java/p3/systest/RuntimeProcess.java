@@ -69,6 +69,7 @@ final class RuntimeProcess implements AutoCloseable {
         c.add("-Dorg.osgi.service.http.port=0");
         c.add("-Dp3.console.tokenFile=" + dir.resolve("console.token"));
         c.add("-Dp3.audit.file=" + dir.resolve("audit.log"));
+        c.add("-Dp3.security.dir=" + dir.resolve("pki"));
         c.add("-Dp3.local.mesh=" + mesh);
         c.add("-Dgosh.args=--nointeractive");
         c.add("-jar");

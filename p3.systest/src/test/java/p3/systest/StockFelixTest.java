@@ -74,6 +74,7 @@ class StockFelixTest {
         config.put("org.apache.felix.http.host", "127.0.0.1");
         config.put("p3.console.tokenFile", dir.resolve("console.token").toString());
         config.put("p3.audit.file", dir.resolve("audit.log").toString());
+        config.put("p3.security.dir", dir.resolve("pki").toString());
         Framework felix = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(config);
         felix.start();
         try {

@@ -25,4 +25,16 @@ public interface Discovery {
      * @throws TransportException when its sockets cannot be bound
      */
     DiscoveryEndpoint open(DiscoverySpec spec) throws TransportException;
+
+    /**
+     * What discovery refused since the service started, by reason, in
+     * {@link TransportStats#rejections()} (unreadable, unsigned, badly signed, untrusted, stale or
+     * replayed datagrams); the frame and link counters stay zero. An implementation that counts
+     * nothing returns zeros.
+     *
+     * @since 1.2
+     */
+    default TransportStats stats() {
+        return NoStats.INSTANCE;
+    }
 }

@@ -2,7 +2,7 @@ package p3.transport;
 
 import java.util.Map;
 
-/** Counters that stay zero, for a {@link CellGroups} that counts nothing. */
+/** Counters that stay zero, for a {@link CellGroups} or {@link Discovery} that counts nothing. */
 final class NoStats implements TransportStats {
 
     static final TransportStats INSTANCE = new NoStats();

@@ -34,7 +34,10 @@ import p3.mesh.spi.FtStrategy;
 import p3.report.base.MeshJson;
 import p3.report.base.RateLimitedLog;
 import p3.report.base.TrafficBundles;
+import p3.transport.CellGroups;
+import p3.transport.Discovery;
 import p3.transport.Links;
+import p3.transport.Rejection;
 import p3.transport.TransportStats;
 
 /**
@@ -85,6 +88,14 @@ public final class Console {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Links links;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile CellGroups groups;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Discovery discovery;
 
     private final BundleContext context;
     private final long historyMillis;
@@ -184,7 +195,7 @@ public final class Console {
 
     String metrics() {
         Links l = links;
-        TransportStats t = l == null ? null : l.stats();
+        TransportStats t = l == null ? null : new WithRefusals(l.stats(), groups, discovery);
         return Metrics.write(peers(), t, counters, streams.size());
     }
 
@@ -255,6 +266,56 @@ public final class Console {
             }
             long n = counters.sampleFailures.incrementAndGet();
             sampleFailures.log(Level.WARNING, () -> "p3 console: a sample of the mesh failed (" + n + " so far)", t);
+        }
+    }
+
+    /** The links' counters, with what the cells and discovery refused added to the links' rejections. */
+    private record WithRefusals(TransportStats links, CellGroups groups, Discovery discovery) implements TransportStats {
+        @Override
+        public long framesSent() {
+            return links.framesSent();
+        }
+
+        @Override
+        public long bytesSent() {
+            return links.bytesSent();
+        }
+
+        @Override
+        public long framesReceived() {
+            return links.framesReceived();
+        }
+
+        @Override
+        public long bytesReceived() {
+            return links.bytesReceived();
+        }
+
+        @Override
+        public long framesRefused() {
+            return links.framesRefused();
+        }
+
+        @Override
+        public long linksOpened() {
+            return links.linksOpened();
+        }
+
+        @Override
+        public long linksClosed() {
+            return links.linksClosed();
+        }
+
+        @Override
+        public java.util.Map<Rejection, Long> rejections() {
+            java.util.Map<Rejection, Long> all = new java.util.EnumMap<>(links.rejections());
+            if (groups != null) {
+                groups.stats().rejections().forEach((r, n) -> all.merge(r, n, Long::sum));
+            }
+            if (discovery != null) {
+                discovery.stats().rejections().forEach((r, n) -> all.merge(r, n, Long::sum));
+            }
+            return all;
         }
     }
 }

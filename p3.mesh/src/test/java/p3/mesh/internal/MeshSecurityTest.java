@@ -1,6 +1,7 @@
 package p3.mesh.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -10,9 +11,15 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import p3.mesh.CellId;
 import p3.mesh.PeerRole;
 import p3.security.PeerCredentials;
+import p3.security.PeerIdentity;
 import p3.security.Role;
+import p3.transport.DiscoveryEndpoint;
+import p3.transport.DiscoveryReply;
+import p3.transport.DiscoverySpec;
+import p3.transport.DiscoveryTimeoutException;
 import p3.transport.Frame;
 import p3.transport.FrameType;
 import p3.transport.Link;
@@ -69,6 +76,39 @@ class MeshSecurityTest {
             assertThat(mesh.received(client, sensor, "video")).isZero();
             assertThat(sensor.classStats()).noneMatch(c -> c.trafficClass().equals("video"));
             assertThat(mesh.everySensorReachesTheClient()).as(mesh.describe()).isTrue();
+        }
+    }
+
+    /**
+     * Discovery, signed: the root cell places a super-peer's certificate asking as a super-peer, and
+     * says nothing to a sensor's certificate asking to be placed as one (refused and counted).
+     */
+    @Test
+    void aSensorsCertificateIsNotPlacedAsASuperPeer() throws Exception {
+        try (InProcessMesh mesh = TestMeshes.of(new TreeShape(2, 2, List.of(1), 1));
+                StandaloneTransport outside = StandaloneTransport.open()) {
+            Peer root = mesh.startBound("sp01", PeerRole.SUPER);
+            ControlCodec codec = new ControlCodec(2);
+            DiscoverySpec spec = new DiscoverySpec(mesh.discoveryBase, 2, true, List.of(), 0);
+
+            PeerCredentials superPeer = mesh.ca().issue("sp02", Role.SUPER, Duration.ofDays(1));
+            try (DiscoveryEndpoint d = outside.discovery().open(spec.withCredentials(superPeer))) {
+                List<DiscoveryReply> placed = d.request(CellId.ROOT.toString(),
+                        codec.encode(Control.of(Control.Kind.REQUEST_CELL, 0, "SUPER:sp02")), Duration.ofSeconds(5), 1)
+                        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+                assertThat(codec.decode(placed.get(0).payload()).kind()).isEqualTo(Control.Kind.CELL);
+                assertThat(placed.get(0).sender()).isEqualTo(new PeerIdentity("sp01", Role.SUPER));
+            }
+
+            long refused = root.counters().unauthorized();
+            PeerCredentials rogue = mesh.ca().issue("rogue", Role.SENSOR, Duration.ofDays(1));
+            try (DiscoveryEndpoint d = outside.discovery().open(spec.withCredentials(rogue))) {
+                assertThatThrownBy(() -> d.request(CellId.ROOT.toString(),
+                        codec.encode(Control.of(Control.Kind.REQUEST_CELL, 0, "SUPER:rogue")), Duration.ofSeconds(2), 1)
+                        .toCompletableFuture().get(10, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(DiscoveryTimeoutException.class);
+            }
+            assertThat(root.counters().unauthorized()).isEqualTo(refused + 1);
         }
     }
 

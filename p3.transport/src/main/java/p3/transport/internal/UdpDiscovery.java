@@ -108,6 +108,7 @@ public final class UdpDiscovery implements Discovery {
      * with credentials, under {@code UNSIGNED}, {@code BAD_SIGNATURE}, {@code UNTRUSTED}, {@code STALE},
      * {@code REPLAYED} or {@code REPLAY_CACHE_FULL}.
      */
+    @Override
     public TransportStats stats() {
         return counters;
     }

@@ -1,6 +1,7 @@
 package p3.mesh.shell.internal;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +29,11 @@ import p3.mesh.audit.AuditLog;
 import p3.mesh.spi.FtStrategy;
 import p3.mesh.spi.TrafficService;
 import p3.report.base.TrafficBundles;
+import p3.transport.CellGroups;
+import p3.transport.Discovery;
 import p3.transport.Links;
+import p3.transport.Rejection;
+import p3.transport.TransportStats;
 
 /**
  * Gogo commands of scope {@code p3}: the tree, the peers, their links and failures, fault injection,
@@ -64,10 +69,18 @@ public final class MeshCommands {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<TrafficService> traffic;
 
-    /** The runtime's links, for what they refused; optional, so that the commands work without them. */
+    /** The runtime's transport, for what it refused; optional, so that the commands work without it. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Links links;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile CellGroups groups;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Discovery discovery;
 
     @Activate
     public MeshCommands(BundleContext context, @Reference AuditLog audit) {
@@ -216,8 +229,17 @@ public final class MeshCommands {
     @Descriptor("statistics: per class at each client, mesh overhead, CPU and heap")
     public String stats(@Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true",
             absentValue = "false") boolean json) {
+        Map<Rejection, Long> refused = new EnumMap<>(Rejection.class);
         Links l = links;
-        StatsReport report = new StatsReport(sorted(), l == null ? Map.of() : l.stats().rejections());
+        CellGroups g = groups;
+        Discovery d = discovery;
+        for (TransportStats t : new TransportStats[] { l == null ? null : l.stats(), g == null ? null : g.stats(),
+                d == null ? null : d.stats() }) {
+            if (t != null) {
+                t.rejections().forEach((reason, n) -> refused.merge(reason, n, Long::sum));
+            }
+        }
+        StatsReport report = new StatsReport(sorted(), refused);
         return json ? report.json() : report.table();
     }
 

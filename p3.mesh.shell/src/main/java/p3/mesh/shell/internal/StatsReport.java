@@ -22,7 +22,7 @@ import p3.transport.Rejection;
 final class StatsReport {
 
     private final List<MeshPeer> peers;
-    /** What the runtime's links refused, by reason (none known: empty). */
+    /** What the runtime's links, cells and discovery refused, by reason (none known: empty). */
     private final Map<Rejection, Long> refusedLinks;
 
     StatsReport(List<MeshPeer> peers) {
@@ -93,7 +93,7 @@ final class StatsReport {
             unauthorized += p.counters().unauthorized();
             malformed += p.counters().malformed();
         }
-        out.append(String.format(Locale.ROOT, "refused: %d unauthorized, %d malformed by the peers; links: %s%n",
+        out.append(String.format(Locale.ROOT, "refused: %d unauthorized, %d malformed by the peers; by the transport: %s%n",
                 unauthorized, malformed, refusedLinks.isEmpty() ? "none" : refusedLinks.entrySet().stream()
                         .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + " " + e.getValue())
                         .collect(java.util.stream.Collectors.joining(", "))));
