@@ -1,11 +1,8 @@
 package p3.transport.internal;
 
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 
 import p3.transport.Rejection;
 import p3.transport.TransportStats;
@@ -19,16 +16,11 @@ final class Counters implements TransportStats {
     final LongAdder framesRefused = new LongAdder();
     final LongAdder linksOpened = new LongAdder();
     final LongAdder linksClosed = new LongAdder();
-    static final long LOG_INTERVAL_MS = 10_000;
-    private static final Logger LOG = System.getLogger(Counters.class.getName());
-
     private final LongAdder[] rejections = new LongAdder[Rejection.values().length];
-    private final RateLimitedLog[] logs = new RateLimitedLog[Rejection.values().length];
 
     Counters() {
         for (int i = 0; i < rejections.length; i++) {
             rejections[i] = new LongAdder();
-            logs[i] = new RateLimitedLog(LOG, LOG_INTERVAL_MS);
         }
     }
 
@@ -36,17 +28,6 @@ final class Counters implements TransportStats {
         rejections[reason.ordinal()].increment();
     }
 
-    /**
-     * Counts a refusal and logs it at a bounded rate (a line per reason at most every
-     * {@value #LOG_INTERVAL_MS} ms, with the count so far): a flood of bad connections or datagrams
-     * must not flood the log.
-     */
-    void reject(Rejection reason, Supplier<String> detail) {
-        LongAdder count = rejections[reason.ordinal()];
-        count.increment();
-        logs[reason.ordinal()].log(Level.WARNING, () -> "refused (" + reason + ", " + count.sum() + " so far): "
-                + detail.get());
-    }
 
     @Override
     public long framesSent() {

@@ -139,7 +139,7 @@ public final class JGroupsCellGroups implements CellGroups {
     private volatile boolean closed;
     /** Refusals of the secured groups: untrusted members, messages that fail decryption or checks. */
     private final Counters counters = new Counters();
-    private final Refusals refusals = new Refusals(counters);
+    private final Refusals refusals = new Refusals(counters, "cell group");
 
     @Activate
     public JGroupsCellGroups(Config c) {

@@ -48,6 +48,7 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
     private final String localPeer;
     private final LinkHandler handler;
     private final Counters counters;
+    private final Refusals refusals;
     private final boolean connecting;
     private final boolean markIpTos;
     /** Over TLS: the remote peer's certificate names it, and its HELLO must too. */
@@ -62,7 +63,8 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
     private boolean open; // event loop only
 
     NettyLink(Channel channel, String localPeer, TrafficClass trafficClass, LinkHandler handler, Counters counters,
-            boolean connecting, boolean markIpTos, boolean secured) {
+            Refusals refusals, boolean connecting, boolean markIpTos, boolean secured) {
+        this.refusals = refusals;
         this.markIpTos = markIpTos;
         this.secured = secured;
         this.channel = channel;
@@ -288,8 +290,7 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
         if (closeReason != null) {
             return; // the rest of a connection already refused
         }
-        String from = describe();
-        counters.reject(reason, () -> localPeer + ": closed the connection of " + from + ": " + detail);
+        refusals.refuse(reason, localPeer, "closed the connection of " + describe() + ": " + detail);
         closeWith(CloseReason.PROTOCOL_ERROR, true);
     }
 

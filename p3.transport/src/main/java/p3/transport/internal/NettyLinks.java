@@ -100,6 +100,7 @@ public final class NettyLinks implements Links {
     private final LinkSettings settings;
     private final EventLoopGroup loops;
     private final Counters counters = new Counters();
+    private final Refusals refusals = new Refusals(counters, "link");
     /** Each local peer's TLS contexts, made on its first link; weak, so a peer gone takes its own along. */
     private final Map<PeerCredentials, TlsContexts> tls = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -177,7 +178,7 @@ public final class NettyLinks implements Links {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         accepted.add(ch);
-                        compose(ch, tls, new NettyLink(ch, localPeer, null, handler, counters, false, settings.ipTos(),
+                        compose(ch, tls, new NettyLink(ch, localPeer, null, handler, counters, refusals, false, settings.ipTos(),
                                 tls != null));
                     }
                 });
@@ -203,7 +204,7 @@ public final class NettyLinks implements Links {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        NettyLink link = new NettyLink(ch, localPeer, trafficClass, handler, counters, true,
+                        NettyLink link = new NettyLink(ch, localPeer, trafficClass, handler, counters, refusals, true,
                                 settings.ipTos(), tls != null);
                         compose(ch, tls, link);
                         link.opened.whenComplete((l, e) -> {

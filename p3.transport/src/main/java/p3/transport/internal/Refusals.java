@@ -8,11 +8,12 @@ import java.util.concurrent.atomic.LongAdder;
 import p3.transport.Rejection;
 
 /**
- * Counts what the secured cell groups refuse, and says so at a bounded rate: the first
- * {@value #FIRST} refusals get a line each, then one summary line per {@link #SUMMARY_SECONDS} s
- * at most, written when a refusal comes (a rogue sending thousands of datagrams a second costs
- * the log one line per period, not a line per datagram). The counters hold every refusal. Shared
- * by all groups of a service; thread-safe.
+ * Counts what a transport service refuses (the links' connections, the secured cell groups'
+ * members and messages), and says so at a bounded rate: the first {@value #FIRST} refusals get a
+ * line each, then one summary line per {@link #SUMMARY_SECONDS} s at most, written when a refusal
+ * comes (a rogue sending thousands of connections or datagrams a second costs the log one line per
+ * period, not a line per attempt). The counters hold every refusal. Shared by all links or groups
+ * of a service; thread-safe.
  */
 final class Refusals {
 
@@ -23,12 +24,15 @@ final class Refusals {
     private static final long SUMMARY_NANOS = TimeUnit.SECONDS.toNanos(SUMMARY_SECONDS);
 
     private final Counters counters;
+    /** What refuses, in the log lines: "link", "cell group". */
+    private final String what;
     private final AtomicLong seen = new AtomicLong();
     private final LongAdder unsaid = new LongAdder();
     private final AtomicLong lastSummary = new AtomicLong(System.nanoTime());
 
-    Refusals(Counters counters) {
+    Refusals(Counters counters, String what) {
         this.counters = counters;
+        this.what = what;
     }
 
     /**
@@ -41,7 +45,7 @@ final class Refusals {
         counters.reject(reason);
         long n = seen.incrementAndGet();
         if (n <= FIRST) {
-            LOG.log(Level.WARNING, "{0}: cell group refused {1}: {2}{3}", local, reason, what,
+            LOG.log(Level.WARNING, "{0}: {1} refused {2}: {3}{4}", local, this.what, reason, what,
                     n == FIRST ? " (further refusals are summarized every " + SUMMARY_SECONDS + " s)" : "");
             return;
         }
@@ -49,8 +53,8 @@ final class Refusals {
         long now = System.nanoTime();
         long last = lastSummary.get();
         if (now - last >= SUMMARY_NANOS && lastSummary.compareAndSet(last, now)) {
-            LOG.log(Level.WARNING, "{0}: cell groups refused {1} more in the last {2} s (last: {3}: {4}); counted so far: {5}",
-                    local, unsaid.sumThenReset(), TimeUnit.NANOSECONDS.toSeconds(now - last), reason, what,
+            LOG.log(Level.WARNING, "{0}: {1}s refused {2} more in the last {3} s (last: {4}: {5}); counted so far: {6}",
+                    local, this.what, unsaid.sumThenReset(), TimeUnit.NANOSECONDS.toSeconds(now - last), reason, what,
                     counters.rejections());
         }
     }
