@@ -20,10 +20,12 @@ import p3.transport.GroupSettings;
 import p3.transport.GroupSpec;
 
 /**
- * Figures for the note, printed, not asserted: how long a second member takes to join, and the
- * round trip of a small message between two members, with and without security, on loopback.
+ * Figures, printed, not asserted: how long a second member takes to join, and the round trip of a
+ * small message between two members, with and without security, on loopback. A measurement, not a
+ * test: its name keeps it out of the suite; run it on a quiet machine with
+ * {@code mvn -o -pl p3.transport surefire:test -Dtest=SecureCellGroupsFigures}.
  */
-class SecureCellGroupsFiguresTest {
+class SecureCellGroupsFigures {
 
     private static final int ROUND_TRIPS = 300;
 
