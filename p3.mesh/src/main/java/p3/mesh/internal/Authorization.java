@@ -1,6 +1,7 @@
 package p3.mesh.internal;
 
 import java.util.List;
+import java.util.Locale;
 
 import p3.security.PeerIdentity;
 import p3.security.Role;
@@ -35,9 +36,9 @@ final class Authorization {
     /** @return why a child may not bind in the role its record claims, or null when it may */
     static String bindRefusal(Link link, PeerRecord child) {
         PeerIdentity who = link.remoteIdentity();
-        if (who != null && !who.role().label().equals(child.role().name().toLowerCase(java.util.Locale.ROOT))) {
-            return "BIND as a " + child.role().name().toLowerCase(java.util.Locale.ROOT) + " with a "
-                    + who.role().label() + " certificate";
+        String asked = child.role().name().toLowerCase(Locale.ROOT);
+        if (who != null && !who.role().label().equals(asked)) {
+            return "BIND as a " + asked + " with a " + who.role().label() + " certificate";
         }
         return null;
     }
@@ -71,7 +72,7 @@ final class Authorization {
         if (signer == null) {
             return null;
         }
-        if (!signer.role().label().equals(role.trim().toLowerCase(java.util.Locale.ROOT))) {
+        if (!signer.role().label().equals(role.trim().toLowerCase(Locale.ROOT))) {
             return "a request as a " + role + " signed with a " + signer.role().label() + " certificate";
         }
         if (!peer.isEmpty() && !peer.equals(signer.peerId())) {

@@ -136,31 +136,35 @@ final class Downlinks implements LinkHandler {
         }
         switch (c.kind()) {
         case BIND -> bind(link, child, c);
-        case JOIN, LEAVE, FT_USE -> {
-            if (c.kind() == Control.Kind.FT_USE ? !Authorization.maySteer(link)
-                    : !Authorization.mayAnnounce(link, c.records())) {
-                unauthorized(link, c.kind() + (c.kind() == Control.Kind.FT_USE ? "" : " naming " + c.records().size()
-                        + " peers"));
-                return;
+        case JOIN, LEAVE -> {
+            if (Authorization.mayAnnounce(link, c.records())) {
+                membership(child, c);
+            } else {
+                unauthorized(link, c.kind() + " naming " + c.records().size() + " peers");
             }
-            membershipOrOrder(child, c);
+        }
+        case FT_USE -> {
+            if (Authorization.maySteer(link)) {
+                events.fromChild(child, c);
+            } else {
+                unauthorized(link, "an order to swap the FT strategy");
+            }
         }
         case TREE_QUERY -> events.fromChild(child, c);
         default -> metrics.malformed.increment();
         }
     }
 
-    private void membershipOrOrder(Child child, Control c) {
-        switch (c.kind()) {
-        case JOIN -> events.onJoin(child.peer, c.id(), c.records());
-        case LEAVE -> {
-            if (c.records().size() == 1 && c.records().get(0).peer().equals(child.peer)) {
-                child.leaving = true;
-            }
-            events.fromChild(child, c);
+    /** JOIN and LEAVE, upwards (Listing 3). */
+    private void membership(Child child, Control c) {
+        if (c.kind() == Control.Kind.JOIN) {
+            events.onJoin(child.peer, c.id(), c.records());
+            return;
         }
-        default -> events.fromChild(child, c);
+        if (c.records().size() == 1 && c.records().get(0).peer().equals(child.peer)) {
+            child.leaving = true;
         }
+        events.fromChild(child, c);
     }
 
     /** BIND: the child's record comes first; it binds if it belongs here and this peer is bound. */
