@@ -38,7 +38,7 @@ final class RevocationWatch implements MeshTrust {
     private final long intervalNanos;
     private final LongSupplier nanoClock;
     private final AtomicLong nextLook;
-    private final X509TrustManager trustManager = new Manager();
+    private final X509TrustManager trustManager = new TrustManagers(this);
     /** What the file was when last read; guarded by this. */
     private Object seen;
     /** How many times the file was read and the list replaced; for tests and logs. */
@@ -132,22 +132,5 @@ final class RevocationWatch implements MeshTrust {
     @Override
     public X509Certificate authority() {
         return trust.authority();
-    }
-
-    private final class Manager implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            verify(chain);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            verify(chain);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[] { trust.authority() };
-        }
     }
 }

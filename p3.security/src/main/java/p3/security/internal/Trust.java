@@ -23,7 +23,7 @@ public final class Trust implements MeshTrust {
 
     private final X509Certificate authority;
     private volatile X509CRL revocations;
-    private final X509TrustManager trustManager = new TrustManager();
+    private final X509TrustManager trustManager = new TrustManagers(this);
 
     /**
      * @param revocations the CA's revocation list, or null for none yet
@@ -97,22 +97,5 @@ public final class Trust implements MeshTrust {
     @Override
     public X509TrustManager trustManager() {
         return trustManager;
-    }
-
-    private final class TrustManager implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            verify(chain);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            verify(chain);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[] { authority };
-        }
     }
 }
