@@ -45,10 +45,25 @@ class ShellServerTest {
         server = new ShellServer(gogo.processor, socket, new ShellServer.Limits(64, 2_000, 2));
     }
 
+    /**
+     * Blocked commands are released before the server closes, so that their sessions end within
+     * its wait: a session that outlives {@code gogo.close()} ends later by putting Gogo's thread
+     * stream back into {@code System.out}, and the next test's Gogo cannot start.
+     */
     @AfterEach
     void stop() {
-        server.close();
-        gogo.close();
+        if (gogo != null) {
+            gogo.commands.release.countDown();
+        }
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            if (gogo != null) {
+                gogo.close();
+            }
+        }
     }
 
     @Test
