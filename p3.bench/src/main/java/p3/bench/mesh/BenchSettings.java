@@ -1,7 +1,9 @@
 package p3.bench.mesh;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The traffic of the report's Table I and the time scale of a run. {@code quick} runs each run for
@@ -17,8 +19,8 @@ import java.util.List;
 record BenchSettings(String profile, List<Traffic> traffic, Duration deadline, Duration warmup, Duration measure,
         Duration faultAt, Duration faultGap, Duration settle) {
 
-    /** One class of Table I. */
-    record Traffic(String name, double rate, int bytes, boolean random) {
+    BenchSettings {
+        traffic = List.copyOf(traffic);
     }
 
     static final List<Traffic> TABLE_I = List.of(new Traffic("audio", 38, 418, false),
@@ -32,6 +34,27 @@ record BenchSettings(String profile, List<Traffic> traffic, Duration deadline, D
                 Duration.ofSeconds(255), Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(30));
         default -> throw new IllegalArgumentException("profile must be quick or paper: " + profile);
         };
+    }
+
+    /**
+     * These settings with Table I's classes at other rates and sizes, by class name; a class not
+     * named keeps Table I's.
+     *
+     * @throws IllegalArgumentException naming an unknown class, or a rate or size out of bounds
+     */
+    BenchSettings withTraffic(Map<String, Double> rates, Map<String, Integer> sizes) {
+        for (String name : rates.keySet()) {
+            Check.oneOf("class", name, RunResult.Classes.NAMES);
+        }
+        for (String name : sizes.keySet()) {
+            Check.oneOf("class", name, RunResult.Classes.NAMES);
+        }
+        List<Traffic> out = new ArrayList<>();
+        for (Traffic t : traffic) {
+            out.add(new Traffic(t.name(), rates.getOrDefault(t.name(), t.rate()),
+                    sizes.getOrDefault(t.name(), t.bytes()), t.random()));
+        }
+        return new BenchSettings(profile, out, deadline, warmup, measure, faultAt, faultGap, settle);
     }
 
     /** How long the measured part of a run with {@code faults} faults lasts. */

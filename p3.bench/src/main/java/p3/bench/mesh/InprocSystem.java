@@ -50,7 +50,7 @@ final class InprocSystem implements MeshSystem {
         mesh.faultTolerance(strategy, sensorMemory);
         mesh.security(security);
         this.security = security;
-        for (BenchSettings.Traffic t : settings.traffic()) {
+        for (Traffic t : settings.traffic()) {
             mesh.addService(synthetic(t, settings.deadline()));
         }
         mesh.addStrategy(new ActiveStrategy(ActiveStrategy.LINGER_MICROS));
@@ -65,8 +65,13 @@ final class InprocSystem implements MeshSystem {
         return security;
     }
 
+    /** How many of its peers of that role are alive. */
+    int live(PeerRole role) {
+        return mesh.live(role).size();
+    }
+
     /** The services' own synthetic frames (sequence, bytes derived from it, a CRC), at the class's rate and size. */
-    static TrafficService synthetic(BenchSettings.Traffic t, Duration deadline) {
+    static TrafficService synthetic(Traffic t, Duration deadline) {
         return new SyntheticTraffic(t.name(), new TrafficProfile(t.rate(), t.bytes(), t.random(), 1,
                 new Qos(false, deadline))) {
         };
@@ -84,7 +89,7 @@ final class InprocSystem implements MeshSystem {
     @Override
     public void request(FtMode mode) {
         Peer client = mesh.peer("client");
-        for (BenchSettings.Traffic t : settings.traffic()) {
+        for (Traffic t : settings.traffic()) {
             client.requestAll(t.name(), new Qos(mode.faultTolerant(t.name()), settings.deadline()));
         }
     }

@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,8 +27,8 @@ import picocli.CommandLine.Spec;
  * written again, so an interrupted bench keeps what it measured.
  */
 @Command(name = "mesh", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Forms the report's mesh (span 2, 2 super-peers per cell, 3 levels, 8 sensors, 1 client), "
-                + "streams Table I's traffic, injects faults, and writes results.json and report.md.")
+        description = "Forms a mesh of the report's shape (span 2, 2 super-peers per cell, 3 levels, 8 sensors, "
+                + "1 client) or of --span, --depth, ..., streams Table I's traffic (or --rate, --size), injects faults, and writes results.json and report.md.")
 public final class MeshCommand implements Callable<Integer> {
 
     private static final List<String> SCENARIOS = List.of("baseline", "test1", "test2", "swap");
@@ -71,20 +73,57 @@ public final class MeshCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the fault picks. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--span", paramLabel = "N", defaultValue = "2",
+            description = "Children per cell, 1..9. Default: ${DEFAULT-VALUE} (the report's).")
+    int span;
+
+    @Option(names = "--depth", paramLabel = "N", defaultValue = "2",
+            description = "Levels below the root (levels 0..N). Default: ${DEFAULT-VALUE} (the report's).")
+    int depth;
+
+    @Option(names = "--supers-per-cell", split = ",", paramLabel = "N", defaultValue = "2",
+            description = "Super-peers per cell, one value per level from the root, the last holding for deeper "
+                    + "levels (e.g. 1,2). Default: ${DEFAULT-VALUE} (the report's).")
+    List<Integer> supersPerCell;
+
+    @Option(names = "--sensors-per-cell", paramLabel = "N", defaultValue = "2",
+            description = "At most this many sensors per non-root cell. Default: ${DEFAULT-VALUE} (the report's).")
+    int sensorsPerCell;
+
+    @Option(names = "--sensors", paramLabel = "N", defaultValue = "8",
+            description = "Sensor-peers, each streaming every class. Default: ${DEFAULT-VALUE} (the report's).")
+    int sensors;
+
+    @Option(names = "--rate", split = ",", paramLabel = "CLASS=N", mapFallbackValue = "",
+            description = "Frames per second of one sensor, per class (audio, video, event); repeatable. "
+                    + "Default: Table I's, audio=38, video=24, event=25.")
+    Map<String, String> rates = new LinkedHashMap<>();
+
+    @Option(names = "--size", split = ",", paramLabel = "CLASS=BYTES", mapFallbackValue = "",
+            description = "Payload bytes of a frame, per class, " + Traffic.MIN_BYTES + ".." + Traffic.MAX_BYTES
+                    + "; repeatable. Default: Table I's, audio=418, video=4180, event=1024.")
+    Map<String, String> sizes = new LinkedHashMap<>();
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
             description = "Where results.json, report.md and the figures go. Default: ${DEFAULT-VALUE}.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
+        TreeShape shape = shape();
         BenchSettings settings = settings();
-        TreeShape shape = TreeShape.report();
         List<RunSpec> runs = plan(shape);
+        if (isolation.equals("process") && !settings.traffic().equals(BenchSettings.TABLE_I)) {
+            throw new ParameterException(spec.commandLine(), "--rate/--size: process isolation runs the traffic "
+                    + "bundles' own profiles (Table I); other rates and sizes need --isolation inproc");
+        }
         Files.createDirectories(out);
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.printf(Locale.ROOT, "p3-bench mesh: %d runs, %s isolation, %s profile, into %s%n", runs.size(), isolation,
                 profile, out);
+        stdout.printf(Locale.ROOT, "p3-bench mesh: tree %s; traffic %s%n", ReportWriter.describe(shape),
+                ReportWriter.describe(settings.traffic()));
         List<RunResult> done = new ArrayList<>();
         AtomicReference<MeshSystem> current = new AtomicReference<>();
         Thread cleanup = new Thread(() -> closeQuietly(current.getAndSet(null)), "p3-bench-cleanup");
@@ -108,7 +147,7 @@ public final class MeshCommand implements Callable<Integer> {
             } finally {
                 current.set(null);
             }
-            Results results = Results.of(commandLine(), done);
+            Results results = Results.of(commandLine(), shape, settings.traffic(), done);
             ResultsJson.write(results, out.resolve("results.json"));
             ReportWriter.write(results, "results.json", out);
         }
@@ -123,11 +162,87 @@ public final class MeshCommand implements Callable<Integer> {
         return failed == 0 ? 0 : 1;
     }
 
-    private BenchSettings settings() {
+    /** The profile's settings with the traffic of {@code --rate} and {@code --size}. */
+    BenchSettings settings() {
+        BenchSettings base;
         try {
-            return BenchSettings.of(profile);
+            base = BenchSettings.of(profile);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Map<String, Double> rate = new LinkedHashMap<>();
+        rates.forEach((name, value) -> {
+            double r = number("--rate", name, value);
+            if (!(r > 0) || r > Traffic.MAX_RATE) {
+                throw new ParameterException(spec.commandLine(), "--rate: " + name + "=" + value
+                        + " must be positive, at most " + (long) Traffic.MAX_RATE + " frames/s");
+            }
+            rate.put(name, r);
+        });
+        Map<String, Integer> size = new LinkedHashMap<>();
+        sizes.forEach((name, value) -> {
+            double b = number("--size", name, value);
+            if (b != Math.rint(b) || b <= 0) {
+                throw new ParameterException(spec.commandLine(), "--size: " + name + "=" + value
+                        + " must be a positive whole number of bytes");
+            }
+            if (b < Traffic.MIN_BYTES || b > Traffic.MAX_BYTES) {
+                throw new ParameterException(spec.commandLine(), "--size: " + name + "=" + value + " must be within "
+                        + Traffic.MIN_BYTES + ".." + Traffic.MAX_BYTES + " bytes (what a frame may carry)");
+            }
+            size.put(name, (int) b);
+        });
+        return base.withTraffic(rate, size);
+    }
+
+    /** One value of {@code --rate} or {@code --size}: a known class and a number. */
+    private double number(String option, String name, String value) {
+        if (!RunResult.Classes.NAMES.contains(name)) {
+            throw new ParameterException(spec.commandLine(), option + ": " + name + " is not a class: audio, video "
+                    + "or event");
+        }
+        try {
+            double v = Double.parseDouble(value.strip());
+            if (Double.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new ParameterException(spec.commandLine(), option + ": " + name + "=" + value + " is not a number"
+                + (value.isEmpty() ? " (write " + name + "=N)" : ""));
+    }
+
+    /** The tree of {@code --span}, {@code --depth}, {@code --supers-per-cell}, {@code --sensors-per-cell}, {@code --sensors}. */
+    TreeShape shape() {
+        if (depth < 1) {
+            throw new ParameterException(spec.commandLine(), "--depth: " + depth
+                    + " must be at least 1: the sensors sit in the cells below the root");
+        }
+        for (int n : supersPerCell) {
+            if (n < 1) {
+                throw new ParameterException(spec.commandLine(), "--supers-per-cell: " + n
+                        + " is not a positive count of super-peers");
+            }
+        }
+        if (supersPerCell.size() > depth + 1) {
+            throw new ParameterException(spec.commandLine(), "--supers-per-cell: " + supersPerCell.size()
+                    + " values for the " + (depth + 1) + " levels of --depth " + depth);
+        }
+        if (sensorsPerCell < 1) {
+            throw new ParameterException(spec.commandLine(), "--sensors-per-cell: " + sensorsPerCell
+                    + " must be at least 1");
+        }
+        if (sensors < 1) {
+            throw new ParameterException(spec.commandLine(), "--sensors: " + sensors
+                    + " must be at least 1: the sensors stream the traffic the bench measures");
+        }
+        try {
+            return new TreeShape(span, depth, supersPerCell, sensorsPerCell, sensors);
+        } catch (IllegalArgumentException e) {
+            String option = e.getMessage().startsWith("span") ? "--span"
+                    : e.getMessage().startsWith("depth") ? "--depth" : "--sensors";
+            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
         }
     }
 
@@ -248,7 +363,15 @@ public final class MeshCommand implements Callable<Integer> {
     private String commandLine() {
         return "p3-bench mesh --scenario " + String.join(",", scenarios) + " --ft " + String.join(",", ftModes)
                 + " --strategy " + String.join(",", strategies) + " --sensor-memory " + String.join(",", memories)
-                + " --security " + String.join(",", securities) + " --isolation " + isolation + " --profile " + profile + " --seed " + seed;
+                + " --security " + String.join(",", securities) + " --isolation " + isolation + " --profile " + profile
+                + " --seed " + seed + " --span " + span + " --depth " + depth + " --supers-per-cell "
+                + String.join(",", supersPerCell.stream().map(String::valueOf).toList()) + " --sensors-per-cell "
+                + sensorsPerCell + " --sensors " + sensors + pairs(" --rate ", rates) + pairs(" --size ", sizes);
+    }
+
+    private static String pairs(String option, Map<String, String> values) {
+        return values.isEmpty() ? "" : option + String.join(",", values.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
 
     private static void closeQuietly(AutoCloseable c) {

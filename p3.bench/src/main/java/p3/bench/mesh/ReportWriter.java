@@ -37,17 +37,18 @@ public final class ReportWriter {
         Files.createDirectories(dir);
         LossFigures figures = new LossFigures(dir);
         StringBuilder md = new StringBuilder(heading(results, source));
+        String note = unlikeNote(results);
         List<String> securities = securities(results.runs());
         for (String isolation : isolations(results.runs())) {
             for (String security : securities) {
                 md.append(new TestOneReport(runs(results, "test1", isolation, security), variant(isolation, security,
-                        securities), figures).markdown());
+                        securities), figures).markdown(note));
             }
         }
         for (String isolation : isolations(results.runs())) {
             for (String security : securities) {
                 md.append(new TestTwoReport(runs(results, "test2", isolation, security), variant(isolation, security,
-                        securities), figures).markdown());
+                        securities), figures).markdown(note));
             }
         }
         md.append(new RunsReport(results.runs()).markdown());
@@ -69,7 +70,12 @@ public final class ReportWriter {
                 + "- machine: " + results.machine() + "\n"
                 + "- date: " + results.date() + "\n"
                 + "- command: `" + results.command() + "`\n"
-                + "- security: " + securityLine(results.runs()) + "\n\n"
+                + "- security: " + securityLine(results.runs()) + "\n"
+                + "- tree: " + describe(results.shapeOrReport()) + (results.shape() == null ? " (not recorded: the "
+                        + "report's)" : "") + "\n"
+                + "- traffic of each sensor: " + describe(results.trafficOrTableI()) + (results.traffic() == null
+                        ? " (not recorded: Table I's)" : "") + "\n\n"
+                + unlikeNote(results)
                 + "The report's numbers (DCC-2010-02, section IV-I) come from active replication with sensors "
                 + "that have no memory, a span-2 tree of 2 super-peers per cell at levels 0 to 2, on four machines "
                 + "over 100 Mbit/s Ethernet (its Table II); ours from the machine above. Latencies are one-way, "
@@ -77,6 +83,47 @@ public final class ReportWriter {
                 + "received; rebind and detection times pooled over every failure. \"over NO_FT (%)\" is, as in the "
                 + "report, the mean as a percentage of NO_FT's (114 is 14 % slower). \"not run\" marks what the "
                 + "results hold no run of.\n\n";
+    }
+
+    /**
+     * {@code span 2, depth 2 (levels 0..2), 2 super-peers per cell, at most 2 sensors per cell, 8 sensors:
+     * 14 super-peers}; per level where the levels differ ({@code 1,2 super-peers per cell from the root}).
+     */
+    static String describe(TreeShape shape) {
+        long supers = 0;
+        for (int level = 0; level <= shape.depth(); level++) {
+            supers += (long) shape.cells(level).size() * shape.superPeers(level);
+        }
+        List<Integer> per = shape.superPeersPerCell();
+        String perCell = per.size() == 1 ? per.get(0) + " super-peers per cell"
+                : per.stream().map(String::valueOf).collect(Collectors.joining(",")) + " super-peers per cell from the "
+                        + "root";
+        return "span " + shape.span() + ", depth " + shape.depth() + " (levels 0.." + shape.depth() + "), " + perCell
+                + ", at most " + shape.sensorsPerCell() + " sensors per cell, " + shape.sensors() + " sensors: "
+                + supers + " super-peers";
+    }
+
+    /** {@code audio 38/s of 418 B, video 24/s of 4180 B, event 25/s of 1024 B at random}. */
+    static String describe(List<Traffic> traffic) {
+        return traffic.stream().map(Traffic::describe).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * A line saying that the runs' tree or traffic is not the report's, so that the report's
+     * numbers beside ours compare unlike runs; empty when both are the report's.
+     */
+    static String unlikeNote(Results results) {
+        List<String> unlike = new ArrayList<>();
+        if (!results.shapeOrReport().equals(TreeShape.report())) {
+            unlike.add("tree (" + describe(results.shapeOrReport()) + "; the report's: " + describe(TreeShape.report())
+                    + ")");
+        }
+        if (!results.trafficOrTableI().equals(BenchSettings.TABLE_I)) {
+            unlike.add("traffic (" + describe(results.trafficOrTableI()) + "; Table I's: "
+                    + describe(BenchSettings.TABLE_I) + ")");
+        }
+        return unlike.isEmpty() ? "" : "_Note: these runs differ from the report's in their "
+                + String.join(" and in their ", unlike) + ": its numbers beside ours are of another mesh._\n\n";
     }
 
     /** Those present, in the order of {@link RunResult#ISOLATIONS}; inproc alone when there is no run. */

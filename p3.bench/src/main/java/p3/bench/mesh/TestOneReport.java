@@ -36,7 +36,12 @@ final class TestOneReport {
     }
 
     String markdown() throws IOException {
-        StringBuilder out = new StringBuilder("## Test I: one fault per level, " + isolation + "\n\n");
+        return markdown("");
+    }
+
+    /** @param note a line said under the heading, e.g. that the runs' tree is not the report's */
+    String markdown(String note) throws IOException {
+        StringBuilder out = new StringBuilder("## Test I: one fault per level, " + isolation + "\n\n").append(note);
         out.append("### Table III: NO_FT, every strategy and sensor memory\n\n");
         out.append(table("none", noFt));
         out.append(figures.figure(5, "fig5-test1-none-" + isolation + ".svg",

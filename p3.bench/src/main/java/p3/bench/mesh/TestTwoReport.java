@@ -41,8 +41,13 @@ final class TestTwoReport {
     }
 
     String markdown() throws IOException {
+        return markdown("");
+    }
+
+    /** @param note a line said under the heading, e.g. that the runs' tree is not the report's */
+    String markdown(String note) throws IOException {
         StringBuilder out = new StringBuilder("## Test II: faults at one level until its super-peers are gone, "
-                + isolation + "\n\n");
+                + isolation + "\n\n").append(note);
         TreeSet<Group> groups = new TreeSet<>(Group.ORDER);
         groups.add(Group.REPORT);
         runs.stream().map(Group::of).forEach(groups::add);

@@ -3,6 +3,8 @@ package p3.bench.mesh;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * The tree the bench forms: the parameters of the report's Table I that shape it. Cells are
  * named as p3.mesh's CellId names them: root {@code 0}, then one digit 1..span per level.
@@ -13,7 +15,8 @@ import java.util.List;
  * @param sensorsPerCell    at most this many sensors per non-root cell (the root takes none)
  * @param sensors           sensor-peers the bench starts
  */
-public record TreeShape(int span, int depth, List<Integer> superPeersPerCell, int sensorsPerCell, int sensors) {
+public record TreeShape(int span, int depth, @JsonProperty("supers_per_cell") List<Integer> superPeersPerCell,
+        @JsonProperty("sensors_per_cell") int sensorsPerCell, int sensors) {
 
     /**
      * The report's bench: span 2, levels 0 to 2, 2 super-peers per cell, 2 sensors per cell, 8

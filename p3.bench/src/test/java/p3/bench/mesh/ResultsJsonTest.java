@@ -90,7 +90,7 @@ class ResultsJsonTest {
 
     @Test
     void resultsMadeHereSayOnWhatAndWhen() {
-        Results r = Results.of("p3-bench mesh", List.of());
+        Results r = Results.of("p3-bench mesh", TreeShape.report(), BenchSettings.TABLE_I, List.of());
 
         assertThat(r.machine()).contains("cores", "Java");
         assertThat(r.date()).matches("\\d{4}-\\d{2}-\\d{2}T.*");

@@ -44,7 +44,7 @@ class StrategyFaultTest {
         HybridStrategy hybrid = new HybridStrategy(50, 64, 1000, 5000, "");
         try (InProcessMesh mesh = reportMesh()) {
             mesh.faultTolerance(strategy, sensorMemory);
-            for (BenchSettings.Traffic t : BenchSettings.TABLE_I) {
+            for (Traffic t : BenchSettings.TABLE_I) {
                 mesh.addService(InProcessMesh.service(t.name(), t.rate(), t.bytes(), t.random()));
             }
             mesh.addStrategy(new ActiveStrategy(ActiveStrategy.LINGER_MICROS));
@@ -52,7 +52,7 @@ class StrategyFaultTest {
             mesh.addStrategy(hybrid);
             mesh.form(14, 8);
             Peer client = mesh.peer("client");
-            for (BenchSettings.Traffic t : BenchSettings.TABLE_I) {
+            for (Traffic t : BenchSettings.TABLE_I) {
                 client.requestAll(t.name(), new Qos(true, Duration.ofMillis(100)));
             }
             awaitMore(mesh, client, 300);
