@@ -2,7 +2,6 @@ package p3.bench.mesh;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ import p3.mesh.FailureRecord;
 import p3.mesh.FtMode;
 import p3.mesh.PeerRole;
 import p3.mesh.shell.internal.LocalPeer;
-import p3.security.internal.PkiFolder;
+import p3.security.ca.MeshCa;
 import p3.transport.PortRuns;
 
 /**
@@ -47,15 +46,6 @@ import p3.transport.PortRuns;
  */
 final class ProcessSystem implements MeshSystem {
 
-    /**
-     * Measured on 2 cores: the quick compiler only (C1) starts a runtime in about 2 s (C2 as well
-     * made forming the 23 peers take 99 s instead of 53, and the idle mesh burn 86% CPU instead
-     * of 46%); the serial collector; a young generation large enough that FT_ALL's held messages
-     * do not bring a young collection every two seconds (with -Xmx128m they paused a super-peer
-     * for 100 to 290 ms each time, and the mesh fell behind for good). About 250 MB resident each.
-     */
-    static final List<String> JVM_OPTIONS = List.of("-Xmx384m", "-Xmn192m", "-Xss512k", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
     /** How long one peer may take from its JVM's start to being bound. */
     private static final Duration PEER_BOUND = Duration.ofSeconds(60);
     /** For one shell command: the connection, and each read of the answer. */
@@ -64,15 +54,8 @@ final class ProcessSystem implements MeshSystem {
     private static final Duration LAST_FIGURES_BOUND = Duration.ofMillis(500);
     /** After SIGKILL, the JVM is gone within this. */
     private static final Duration EXIT_BOUND = Duration.ofSeconds(10);
-    private static final String RUN_JAR_PROPERTY = "p3.bench.runJar";
     /** {@code -Dp3.bench.keepLogs=true} keeps every run's folder of logs. */
     private static final String KEEP_LOGS_PROPERTY = "p3.bench.keepLogs";
-    /**
-     * The framework property that turns the runtime's security off (configuration PID
-     * {@code p3.security}, the keyring component's): every peer in the clear. Unset, the runtime
-     * runs with its keyring's credentials.
-     */
-    static final String SECURITY_ENABLED_PROPERTY = "p3.security.enabled";
 
     private final TreeShape shape;
     private final String strategy;
@@ -101,7 +84,7 @@ final class ProcessSystem implements MeshSystem {
             throw new IllegalArgumentException("process isolation runs the traffic bundles' own profiles (Table I, "
                     + "deadline 100 ms), not " + settings.traffic() + " at " + settings.deadline());
         }
-        this.runJar = runJar();
+        this.runJar = PeerCommandLine.runJar();
     }
 
     /** One peer's runtime. */
@@ -174,7 +157,7 @@ final class ProcessSystem implements MeshSystem {
         if (security) {
             // one CA for the whole mesh, made before any runtime starts: each runtime issues its own
             // peer's certificate from it (they share the folder), and all trust the same CA
-            new PkiFolder(pki(dir)).createCa(mesh, Duration.ofDays(1));
+            MeshCa.createIn(PeerCommandLine.pki(dir), mesh, Duration.ofDays(1));
         }
         int cells = 0;
         int supers = 0;
@@ -231,11 +214,6 @@ final class ProcessSystem implements MeshSystem {
         throw p.trouble(id + " did not bind within " + PEER_BOUND.toSeconds() + " s (last: " + state + ")");
     }
 
-    /** The mesh's PKI folder in the run's folder. */
-    static Path pki(Path runDir) {
-        return runDir.resolve("pki");
-    }
-
     private PeerProcess launch(LocalPeer peer) throws IOException {
         synchronized (this) {
             if (closed) {
@@ -244,7 +222,7 @@ final class ProcessSystem implements MeshSystem {
             // the run's folder is this user's alone (createTempDirectory: 0700), as the shell wants
             Path socket = dir.resolve(peer.id() + "-shell.sock");
             Path log = dir.resolve(peer.id() + ".log");
-            List<String> command = command(runJar, peer, security, socket, dir.resolve(peer.id() + "-fw"));
+            List<String> command = PeerCommandLine.of(runJar, peer, security, socket, dir.resolve(peer.id() + "-fw"));
             Files.writeString(log, String.join(" ", command) + "\n", StandardCharsets.UTF_8);
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -253,61 +231,6 @@ final class ProcessSystem implements MeshSystem {
             peers.put(peer.id(), p);
             return p;
         }
-    }
-
-    /**
-     * The java command of one peer: this JVM's java, the runtime's jar, the peer's framework properties;
-     * {@value #SECURITY_ENABLED_PROPERTY}{@code =false} when the mesh runs without security.
-     */
-    static List<String> command(Path runJar, LocalPeer peer, boolean security, Path shellSocket, Path storage) {
-        List<String> c = new ArrayList<>();
-        c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        c.addAll(JVM_OPTIONS);
-        c.add("-Djava.net.preferIPv4Stack=true");
-        c.add("-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %5$s%6$s%n");
-        c.add("-Dorg.osgi.framework.storage=" + storage);
-        c.add("-Dp3.shell.socket=" + shellSocket);
-        // the web console of each runtime on a free port, its token and audit log beside the storage
-        c.add("-Dorg.osgi.service.http.port=0");
-        c.add("-Dp3.console.tokenFile=" + storage.resolveSibling(peer.id() + "-console.token"));
-        c.add("-Dp3.audit.file=" + storage.resolveSibling(peer.id() + "-audit.log"));
-        c.add("-Dp3.local.mesh=peer");
-        c.add("-Dp3.security.dir=" + pki(storage.getParent()));
-        peer.properties().forEach((k, v) -> c.add("-D" + k + "=" + v));
-        if (!security) {
-            c.add("-D" + SECURITY_ENABLED_PROPERTY + "=false");
-        }
-        c.add("-jar");
-        c.add(runJar.toString());
-        return c;
-    }
-
-    /** The runtime's executable jar: {@value #RUN_JAR_PROPERTY}, else p3.run/target/p3.jar beside this bench. */
-    static Path runJar() {
-        String given = System.getProperty(RUN_JAR_PROPERTY);
-        List<Path> candidates = new ArrayList<>();
-        if (given != null && !given.isBlank()) {
-            candidates.add(Path.of(given));
-        } else {
-            try {
-                // p3.bench/target/p3-bench.jar, or p3.bench/target/classes in the tests
-                Path here = Path.of(ProcessSystem.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                Path root = here.getParent().getParent().getParent();
-                if (root != null) {
-                    candidates.add(root.resolve("p3.run/target/p3.jar"));
-                }
-            } catch (URISyntaxException | RuntimeException e) {
-                // no location: the working folder below
-            }
-            candidates.add(Path.of("p3.run/target/p3.jar"));
-        }
-        for (Path c : candidates) {
-            if (Files.isRegularFile(c)) {
-                return c.toAbsolutePath().normalize();
-            }
-        }
-        throw new IllegalStateException("process isolation needs the runtime's jar, not found at " + candidates
-                + ": build it (mvn -q -o install -DskipTests -pl p3.run -am) or name it with -D" + RUN_JAR_PROPERTY);
     }
 
     @Override

@@ -65,7 +65,7 @@ class LocalPeerTest {
 
     @Test
     void theProcessCommandLineReadsBackAsTheSamePeer() {
-        List<String> command = ProcessSystem.command(Path.of("/x/p3.jar"), SP03, true, Path.of("/tmp/sp03-shell.sock"),
+        List<String> command = PeerCommandLine.of(Path.of("/x/p3.jar"), SP03, true, Path.of("/tmp/sp03-shell.sock"),
                 Path.of("/tmp/fw"));
 
         Map<String, String> properties = new HashMap<>();

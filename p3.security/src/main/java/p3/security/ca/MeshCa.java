@@ -1,6 +1,8 @@
 package p3.security.ca;
 
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -40,6 +42,7 @@ import p3.security.PeerCredentials;
 import p3.security.PeerIdentity;
 import p3.security.Role;
 import p3.security.internal.Credentials;
+import p3.security.internal.PkiFolder;
 import p3.security.internal.Trust;
 
 /**
@@ -91,6 +94,16 @@ public final class MeshCa {
         } catch (CertIOException e) {
             throw new GeneralSecurityException(e);
         }
+    }
+
+    /**
+     * A new CA saved in a PKI folder as the keyring reads it ({@code ca.crt}, {@code ca.key} readable
+     * by its owner alone, {@code crl.pem}): the runtimes given that folder issue their peers from it.
+     *
+     * @throws IOException when the folder cannot be written, or holds a CA already
+     */
+    public static MeshCa createIn(Path dir, String mesh, Duration validity) throws IOException, GeneralSecurityException {
+        return new PkiFolder(dir).createCa(mesh, validity);
     }
 
     /**
