@@ -1,5 +1,7 @@
 package p3.shell.internal;
 
+import java.io.InputStream;
+import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -51,11 +53,25 @@ final class Gogo implements AutoCloseable {
         }
     }
 
-    final ThreadIOImpl threadIO = new ThreadIOImpl();
+    /**
+     * The JVM's own streams, as they were before any Gogo of these tests. A session that outlives
+     * its Gogo's close (a command interrupted while the server closed, say) puts Gogo's thread
+     * stream back into {@code System.out} when it ends ({@code ThreadIOImpl.checkIO}); the next
+     * Gogo would then refuse to start ("Thread Print Stream already set"), so each one starts from these.
+     */
+    private static final InputStream IN = System.in;
+    private static final PrintStream OUT = System.out;
+    private static final PrintStream ERR = System.err;
+
+    final ThreadIOImpl threadIO;
     final CommandProcessorImpl processor;
     final Commands commands;
 
     Gogo(int blockers) {
+        System.setIn(IN);
+        System.setOut(OUT);
+        System.setErr(ERR);
+        threadIO = new ThreadIOImpl();
         threadIO.start();
         processor = new CommandProcessorImpl(threadIO);
         commands = new Commands(blockers);

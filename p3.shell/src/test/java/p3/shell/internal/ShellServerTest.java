@@ -45,16 +45,8 @@ class ShellServerTest {
         server = new ShellServer(gogo.processor, socket, new ShellServer.Limits(64, 2_000, 2));
     }
 
-    /**
-     * Blocked commands are released before the server closes, so that their sessions end within
-     * its wait: a session that outlives {@code gogo.close()} ends later by putting Gogo's thread
-     * stream back into {@code System.out}, and the next test's Gogo cannot start.
-     */
     @AfterEach
     void stop() {
-        if (gogo != null) {
-            gogo.commands.release.countDown();
-        }
         try {
             if (server != null) {
                 server.close();
