@@ -77,12 +77,12 @@ public class TransportTest {
 
             @Override
             public void onFrame(Link link, Frame frame) {
-                atParent.add(frame);
+                atParent.add(frame.copy());
                 link.send(Frame.data(frame.trafficClass(), "sp-a", "01", frame.sourcePeer(), frame.sourceCell(),
                         frame.sequence(), frame.payload()));
             }
         };
-        LinkHandler child = (link, frame) -> atChild.add(frame);
+        LinkHandler child = (link, frame) -> atChild.add(frame.copy());
         try (LinkServer server = links.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "sp-a",
                 parent)) {
             for (TrafficClass cls : TrafficClass.values()) {

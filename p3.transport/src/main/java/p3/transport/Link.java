@@ -33,6 +33,8 @@ public interface Link {
      * Queues a frame for sending without blocking. When the link's outbound buffer is above its
      * high watermark, or the link is closed, the frame is refused: it is counted and {@code false} is
      * returned, so that the caller decides what to drop or keep; nothing is queued without bound.
+     * The frame is copied into the link's buffer before this returns: the caller keeps it, and its
+     * references.
      *
      * @return whether the frame was queued
      */

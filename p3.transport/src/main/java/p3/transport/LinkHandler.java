@@ -9,7 +9,11 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface LinkHandler {
 
-    /** A frame arrived (HELLO and HEARTBEAT frames never reach the handler). */
+    /**
+     * A frame arrived (HELLO and HEARTBEAT frames never reach the handler). Its payload is the
+     * transport's memory, released when this returns: {@link Frame#retain} or {@link Frame#copy} it
+     * to keep it longer.
+     */
     void onFrame(Link link, Frame frame);
 
     /** The link is ready: the connection is up and the remote peer is known. */

@@ -36,7 +36,7 @@ class StandaloneTransportTest {
 
             List<Frame> frames = new CopyOnWriteArrayList<>();
             LinkServer server = t.links().listen(new InetSocketAddress(loopback, 0), "peer-b",
-                    (link, frame) -> frames.add(frame));
+                    (link, frame) -> frames.add(frame.copy()));
             Link link = t.links().connect(server.address(), "peer-a", TrafficClass.EVENT, (l, f) -> {
             }).toCompletableFuture().get(5, TimeUnit.SECONDS);
             assertThat(link.send(new Frame(FrameType.DATA, TrafficClass.EVENT, 0, "peer-a", "0", "peer-b", "0", 1,

@@ -88,12 +88,15 @@ final class Custody implements Routing.Custodian {
     /** Super-peer: an FT message passes through; it is held until acknowledged (Listing 5). */
     @Override
     public void hold(Frame f, String from) {
-        PendingStore.Entry e = store.hold(f, from, self, self, time.nanoTime());
+        // a frame read from a link lives in the transport's memory only while it is handled: the store
+        // keeps an array of its own, exact in size, which no acknowledgement racing a replica can free
+        Frame kept = f.copy();
+        PendingStore.Entry e = store.hold(kept, from, self, self, time.nanoTime());
         if (e == null) {
             full();
             return;
         }
-        if (e.frame != f) {
+        if (e.frame != kept) {
             return; // held already: sent again from below, after a rebind or a timeout
         }
         replication.held(e);

@@ -95,7 +95,7 @@ final class FtCodec {
     static byte[] replica(List<Held> held, List<Acked> acked) {
         int estimate = 16 + 40 * acked.size();
         for (Held h : held) {
-            estimate += 96 + h.frame().payload().length;
+            estimate += 96 + h.frame().payloadLength();
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(estimate);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -159,8 +159,8 @@ final class FtCodec {
         out.writeUTF(f.targetCell());
         out.writeLong(f.sequence());
         out.writeLong(f.sendNanos());
-        out.writeInt(f.payload().length);
-        out.write(f.payload());
+        out.writeInt(f.payloadLength());
+        out.write(f.payload()); // a copy only for a frame read from a link: a routed one, or a replica's
     }
 
     static Frame readFrame(DataInputStream in, int maxLength) throws IOException {

@@ -191,7 +191,7 @@ public final class Peer implements MeshPeer {
         });
     }
 
-    /** Where delivered frames go (the traffic services' sinks, or a test). */
+    /** Where delivered frames go (a test); a frame is valid during the call (see LinkHandler.onFrame). */
     void onDeliver(Consumer<Frame> consumer) {
         this.sink = consumer;
     }

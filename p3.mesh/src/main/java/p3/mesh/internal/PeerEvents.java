@@ -193,7 +193,7 @@ final class PeerEvents implements Cell.Events, Uplink.Events, Downlinks.Events {
                     + ": " + e.getMessage() + " (" + metrics.malformed.sum() + " malformed so far)");
             return;
         }
-        strand.execute(() -> subscriptions.onRouted(f, c));
+        strand.execute(() -> subscriptions.onRouted(f, c)); // its header only: the payload is freed by then
     }
 
     /** An order to change strategy: obeyed, then passed to the cell, the parent and every child, once. */

@@ -155,7 +155,7 @@ final class ReplicationQueue implements FtCell {
             unreplicated.decrementAndGet();
             if (!e.removed && self.equals(e.holder)) {
                 held.add(e);
-                bytes += e.frame.payload().length + 96;
+                bytes += e.frame.payloadLength() + 96;
                 if (bytes >= REPLICA_BATCH_BYTES) {
                     send(held, List.of());
                     held = new ArrayList<>();

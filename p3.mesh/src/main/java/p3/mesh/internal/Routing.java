@@ -219,10 +219,10 @@ final class Routing {
         }
         if (f.type() == FrameType.DATA) {
             metrics.payloadFrames.increment();
-            metrics.payloadBytes.add(f.payload().length);
+            metrics.payloadBytes.add(f.payloadLength());
         } else {
             metrics.controlFrames.increment();
-            metrics.controlBytes.add(f.payload().length);
+            metrics.controlBytes.add(f.payloadLength());
         }
         return true;
     }

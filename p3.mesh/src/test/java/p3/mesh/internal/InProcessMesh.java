@@ -118,7 +118,7 @@ public final class InProcessMesh implements AutoCloseable {
         Peer p = new Peer(s, credentials, transport.links(), transport.groups(), transport.discovery(), threads);
         ConcurrentLinkedQueue<Frame> inbox = new ConcurrentLinkedQueue<>();
         delivered.put(id, inbox);
-        p.onDeliver(inbox::add);
+        p.onDeliver(f -> inbox.add(f.copy())); // kept beyond the call
         peers.put(id, p);
         p.start();
         services.forEach(p::serviceAdded);

@@ -13,7 +13,8 @@ import p3.transport.Rejection;
 import p3.transport.TrafficClass;
 
 /**
- * Reads {@link Frame}s in the {@link WireFormat}. Garbage raises a {@link RejectedFrameException}
+ * Reads {@link Frame}s in the {@link WireFormat}; a frame's payload is its slice of the read buffer,
+ * released by the link once its handler returns. Garbage raises a {@link RejectedFrameException}
  * that names its {@link Rejection}; the link closes on it. Not sharable (it keeps a partial frame
  * and the identifiers it decoded last, so that a steady stream allocates no strings).
  */
@@ -42,15 +43,17 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         if (body == null) {
             return null;
         }
+        int size = body.readableBytes() + WireFormat.LENGTH_FIELD;
+        Frame frame;
         try {
-            int size = body.readableBytes() + WireFormat.LENGTH_FIELD;
-            Frame frame = parse(body);
-            counters.framesReceived.increment();
-            counters.bytesReceived.add(size);
-            return frame;
-        } finally {
+            frame = parse(body);
+        } catch (RuntimeException e) {
             body.release();
+            throw e;
         }
+        counters.framesReceived.increment();
+        counters.bytesReceived.add(size);
+        return frame;
     }
 
     private Frame parse(ByteBuf b) {
@@ -85,10 +88,9 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         String sourceCell = readId(b, 1);
         String targetPeer = readId(b, 2);
         String targetCell = readId(b, 3);
-        byte[] payload = new byte[b.readableBytes()];
-        b.readBytes(payload);
-        return new Frame(type, cls, flags, sourcePeer, sourceCell, targetPeer, targetCell, sequence, sendNanos,
-                payload);
+        // the payload stays where the socket put it: the frame holds the slice's reference from here on
+        return Frame.withBody(type, cls, flags, sourcePeer, sourceCell, targetPeer, targetCell, sequence, sendNanos,
+                new WireBody(b));
     }
 
     private String readId(ByteBuf b, int slot) {

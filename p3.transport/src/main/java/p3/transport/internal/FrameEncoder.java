@@ -1,36 +1,33 @@
 package p3.transport.internal;
 
-import java.nio.charset.StandardCharsets;
-
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.EncoderException;
-import io.netty.handler.codec.MessageToByteEncoder;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import p3.transport.Frame;
 
 /**
- * Writes {@link Frame}s in the {@link WireFormat}. Not sharable: it remembers the encoding of the
- * identifiers it saw last, since a link carries the same few peers and cells over and over.
+ * Writes {@link Frame}s in the {@link WireFormat}, on the sender's thread, into one buffer of the
+ * link's allocator: a payload in the transport's memory is copied from buffer to buffer, never
+ * through the heap. Stateless, so that any thread may send on a link; the identifiers are written
+ * as UTF-8 straight from their strings.
  */
-final class FrameEncoder extends MessageToByteEncoder<Frame> {
+final class FrameEncoder {
 
-    private final IdEncoding[] ids = { new IdEncoding(), new IdEncoding(), new IdEncoding(), new IdEncoding() };
-    private final Counters counters;
-
-    FrameEncoder(Counters counters) {
-        super(Frame.class);
-        this.counters = counters;
+    private FrameEncoder() {
     }
 
-    @Override
-    protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Frame frame, boolean preferDirect) {
-        return ctx.alloc().ioBuffer(WireFormat.LENGTH_FIELD + WireFormat.MIN_HEADER + 64 + frame.payload().length);
-    }
-
-    @Override
-    protected void encode(ChannelHandlerContext ctx, Frame f, ByteBuf out) {
-        int start = out.writerIndex();
-        out.writeInt(0); // length, patched below
+    /**
+     * @return the frame on the wire, which the caller writes or releases
+     * @throws IllegalArgumentException when an identifier is longer than {@link Frame#MAX_ID_BYTES}
+     */
+    static ByteBuf encode(ByteBufAllocator alloc, Frame f) {
+        int sp = idBytes(f.sourcePeer());
+        int sc = idBytes(f.sourceCell());
+        int tp = idBytes(f.targetPeer());
+        int tc = idBytes(f.targetCell());
+        int size = WireFormat.LENGTH_FIELD + WireFormat.MIN_HEADER + sp + sc + tp + tc + f.payloadLength();
+        ByteBuf out = alloc.ioBuffer(size);
+        out.writeInt(size - WireFormat.LENGTH_FIELD);
         out.writeShort(WireFormat.MAGIC);
         out.writeByte(WireFormat.VERSION);
         out.writeByte(f.type().code());
@@ -38,37 +35,31 @@ final class FrameEncoder extends MessageToByteEncoder<Frame> {
         out.writeByte(f.flags());
         out.writeLong(f.sequence());
         out.writeLong(f.sendNanos());
-        writeId(out, 0, f.sourcePeer());
-        writeId(out, 1, f.sourceCell());
-        writeId(out, 2, f.targetPeer());
-        writeId(out, 3, f.targetCell());
-        out.writeBytes(f.payload());
-        int size = out.writerIndex() - start;
-        out.setInt(start, size - WireFormat.LENGTH_FIELD);
-        counters.framesSent.increment();
-        counters.bytesSent.add(size);
-    }
-
-    private void writeId(ByteBuf out, int slot, String id) {
-        byte[] bytes = ids[slot].bytes(id);
-        out.writeByte(bytes.length);
-        out.writeBytes(bytes);
-    }
-
-    private static final class IdEncoding {
-        private String last;
-        private byte[] lastBytes;
-
-        byte[] bytes(String id) {
-            if (!id.equals(last)) {
-                byte[] b = id.getBytes(StandardCharsets.UTF_8);
-                if (b.length > Frame.MAX_ID_BYTES) {
-                    throw new EncoderException("identifier longer than " + Frame.MAX_ID_BYTES + " bytes: " + id);
-                }
-                last = id;
-                lastBytes = b;
-            }
-            return lastBytes;
+        writeId(out, sp, f.sourcePeer());
+        writeId(out, sc, f.sourceCell());
+        writeId(out, tp, f.targetPeer());
+        writeId(out, tc, f.targetCell());
+        Frame.Body body = f.body();
+        if (body instanceof WireBody w) {
+            w.writeTo(out);
+        } else if (body != null) {
+            out.writeBytes(body.view());
+        } else {
+            out.writeBytes(f.payload()); // the frame's own array, not a copy
         }
+        return out;
+    }
+
+    private static int idBytes(String id) {
+        int n = ByteBufUtil.utf8Bytes(id);
+        if (n > Frame.MAX_ID_BYTES) {
+            throw new IllegalArgumentException("identifier longer than " + Frame.MAX_ID_BYTES + " bytes: " + id);
+        }
+        return n;
+    }
+
+    private static void writeId(ByteBuf out, int bytes, String id) {
+        out.writeByte(bytes);
+        ByteBufUtil.writeUtf8(out, id);
     }
 }

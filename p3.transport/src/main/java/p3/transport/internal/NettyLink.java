@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
@@ -101,8 +102,16 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
             counters.framesRefused.increment();
             return false;
         }
-        channel.writeAndFlush(frame, channel.voidPromise());
+        write(channel, frame);
         return true;
+    }
+
+    /** Encodes on the caller's thread, so that the frame is the caller's again once this returns. */
+    private void write(Channel ch, Frame frame) {
+        ByteBuf bytes = FrameEncoder.encode(ch.alloc(), frame);
+        counters.framesSent.increment();
+        counters.bytesSent.add(bytes.readableBytes());
+        ch.writeAndFlush(bytes, ch.voidPromise());
     }
 
     @Override
@@ -170,7 +179,7 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
     public void channelActive(ChannelHandlerContext ctx) {
         markTrafficClass();
         if (connecting) {
-            ctx.writeAndFlush(hello(), ctx.voidPromise());
+            write(ctx.channel(), hello());
         }
         ctx.fireChannelActive();
     }
@@ -182,6 +191,14 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Frame frame = (Frame) msg;
+        try {
+            read(ctx, frame);
+        } finally {
+            frame.release(); // a handler that keeps the frame has retained or copied it
+        }
+    }
+
+    private void read(ChannelHandlerContext ctx, Frame frame) {
         if (!open) {
             if (frame.type() != FrameType.HELLO) {
                 reject(Rejection.NO_HELLO, frame.type() + " before HELLO");
@@ -195,7 +212,7 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
             if (!connecting) {
                 trafficClass = frame.trafficClass();
                 markTrafficClass();
-                ctx.writeAndFlush(hello(), ctx.voidPromise());
+                write(ctx.channel(), hello());
             }
             counters.linksOpened.increment();
             guard("onOpen", () -> handler.onOpen(this));
@@ -247,8 +264,7 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
                 LOG.log(Level.INFO, "{0}: link {1} to {2} idle, closing", localPeer, trafficClass, describe());
                 closeWith(CloseReason.IDLE, true);
             } else if (idle.state() == IdleState.WRITER_IDLE && open) {
-                ctx.writeAndFlush(new Frame(FrameType.HEARTBEAT, trafficClass, 0, "", "", "", "", 0, 0, NONE),
-                        ctx.voidPromise());
+                write(ctx.channel(), new Frame(FrameType.HEARTBEAT, trafficClass, 0, "", "", "", "", 0, 0, NONE));
             }
             return;
         }

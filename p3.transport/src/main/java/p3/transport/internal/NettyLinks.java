@@ -171,7 +171,6 @@ public final class NettyLinks implements Links {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, settings.tcpNoDelay())
-                .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, FrameSizeEstimator.INSTANCE)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(settings.lowWaterMark(), settings.highWaterMark()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -198,7 +197,6 @@ public final class NettyLinks implements Links {
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, settings.tcpNoDelay())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMs())
-                .option(ChannelOption.MESSAGE_SIZE_ESTIMATOR, FrameSizeEstimator.INSTANCE)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(settings.lowWaterMark(), settings.highWaterMark()))
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -235,8 +233,9 @@ public final class NettyLinks implements Links {
     }
 
     /**
-     * TLS when secured, then liveness (so that any input counts as life), framing, codec and the
-     * link. The handshake must end within the connect timeout, like the HELLO exchange after it.
+     * TLS when secured, then liveness (so that any input counts as life), framing and the link, which
+     * encodes what it sends itself. The handshake must end within the connect timeout, like the HELLO
+     * exchange after it.
      */
     private void compose(Channel ch, SslContext tls, NettyLink link) {
         if (tls != null) {
@@ -247,7 +246,6 @@ public final class NettyLinks implements Links {
         ch.pipeline().addLast(
                 new IdleStateHandler(settings.idleTimeoutMs(), settings.heartbeatMs(), 0, TimeUnit.MILLISECONDS),
                 new FrameDecoder(settings.maxFrameLength(), counters),
-                new FrameEncoder(counters),
                 link);
     }
 

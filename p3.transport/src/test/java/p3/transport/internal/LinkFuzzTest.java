@@ -87,15 +87,7 @@ class LinkFuzzTest {
 
     private static byte[] goodFrame() {
         Frame f = Frame.data(TrafficClass.VIDEO, "sensor-9", "022", "client", "0", 99, new byte[64]);
-        io.netty.channel.embedded.EmbeddedChannel ch =
-                new io.netty.channel.embedded.EmbeddedChannel(new FrameEncoder(new Counters()));
-        ch.writeOutbound(f);
-        io.netty.buffer.ByteBuf b = ch.readOutbound();
-        byte[] bytes = new byte[b.readableBytes()];
-        b.readBytes(bytes);
-        b.release();
-        ch.finishAndReleaseAll();
-        return bytes;
+        return FrameCodecTest.wire(f);
     }
 
     private static byte[] randomBytes(Random r) {

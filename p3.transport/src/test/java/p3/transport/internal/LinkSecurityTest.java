@@ -19,8 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.embedded.EmbeddedChannel;
 import p3.security.PeerCredentials;
 import p3.security.PeerIdentity;
 import p3.security.Role;
@@ -173,13 +171,6 @@ class LinkSecurityTest {
     }
 
     private static byte[] encode(Frame frame) {
-        EmbeddedChannel ch = new EmbeddedChannel(new FrameEncoder(new Counters()));
-        ch.writeOutbound(frame);
-        ByteBuf b = ch.readOutbound();
-        byte[] bytes = new byte[b.readableBytes()];
-        b.readBytes(bytes);
-        b.release();
-        ch.finishAndReleaseAll();
-        return bytes;
+        return FrameCodecTest.wire(frame);
     }
 }

@@ -21,8 +21,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.embedded.EmbeddedChannel;
 import p3.transport.CloseReason;
 import p3.transport.Frame;
 import p3.transport.FrameType;
@@ -231,14 +229,7 @@ class LinksTest {
 
     /** The bytes of a HELLO frame, as a listener would answer. */
     static byte[] helloBytes(String peer) {
-        EmbeddedChannel ch = new EmbeddedChannel(new FrameEncoder(new Counters()));
-        ch.writeOutbound(new Frame(FrameType.HELLO, TrafficClass.MESH, 0, peer, "", "", "", 0, 0, new byte[0]));
-        ByteBuf b = ch.readOutbound();
-        byte[] bytes = new byte[b.readableBytes()];
-        b.readBytes(bytes);
-        b.release();
-        ch.finishAndReleaseAll();
-        return bytes;
+        return FrameCodecTest.wire(new Frame(FrameType.HELLO, TrafficClass.MESH, 0, peer, "", "", "", 0, 0, new byte[0]));
     }
 
 }

@@ -24,8 +24,9 @@ final class Recorder implements LinkHandler {
 
     @Override
     public void onFrame(Link link, Frame frame) {
-        frames.add(frame);
-        lastByLink.put(link, frame);
+        Frame kept = frame.copy(); // the link frees the frame's payload when this returns
+        frames.add(kept);
+        lastByLink.put(link, kept);
     }
 
     @Override
