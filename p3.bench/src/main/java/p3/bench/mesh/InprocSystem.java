@@ -175,6 +175,29 @@ final class InprocSystem implements MeshSystem {
                 (rt.totalMemory() - rt.freeMemory()) / (1024.0 * 1024.0));
     }
 
+    /** A super-peer in a cell holds one JGroups channel, its cell's. */
+    @Override
+    public RunResult.Threads threads() {
+        int channels = 0;
+        for (Peer p : mesh.live(PeerRole.SUPER)) {
+            if (p.cell() != null) {
+                channels++;
+            }
+        }
+        return LiveThreads.now(channels);
+    }
+
+    @Override
+    public Double heapAfterGcMb() {
+        return heapAfterGc();
+    }
+
+    /** This JVM's heap in use after a full GC, in MB. */
+    static double heapAfterGc() {
+        System.gc(); // a full collection with G1 and the defaults: what is left is what the peers hold
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
+    }
+
     private static long processCpuNanos() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();

@@ -357,6 +357,12 @@ public final class MeshCommand implements Callable<Integer> {
             out.append(String.format(Locale.ROOT, "%s lost %d/%d p50 %.2f ms  ", name, c.lost(), c.sent(),
                     c.latencyMs().p50()));
         }
+        RunResult.Scale s = r.scale();
+        if (s != null) {
+            out.append(String.format(Locale.ROOT, " formed in %.1f s, threads P3 / JGroups (channels) %s, heap per peer "
+                    + "%.0f KB, CPU per packet %.1f µs", s.formSeconds(), ScaleTable.threads(s.threads()),
+                    ScaleTable.heapPerPeerKb(s), ScaleTable.cpuMicrosPerPacket(r)));
+        }
         return out.toString().trim();
     }
 
