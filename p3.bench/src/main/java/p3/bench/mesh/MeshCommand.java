@@ -3,6 +3,7 @@ package p3.bench.mesh;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
+import p3.bench.DurationConverter;
 import p3.mesh.FtMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,6 +71,11 @@ public final class MeshCommand implements Callable<Integer> {
             description = "quick (about 15 s measured per run) or paper (the report's packet counts, 255 s). "
                     + "Default: ${DEFAULT-VALUE}.")
     String profile;
+
+    @Option(names = "--measure", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "How long the measured part of a run lasts (e.g. 5s, 1m; a fault run lasts at least as "
+                    + "its faults need). Default: the profile's, 12s (quick) or 255s (paper).")
+    Duration measure;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the fault picks. Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -192,7 +199,15 @@ public final class MeshCommand implements Callable<Integer> {
             }
             size.put(name, (int) b);
         });
-        return base.withTraffic(rate, size);
+        BenchSettings out = base.withTraffic(rate, size);
+        if (measure != null) {
+            try {
+                out = out.withMeasure(measure);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--measure: " + e.getMessage());
+            }
+        }
+        return out;
     }
 
     /** One value of {@code --rate} or {@code --size}: a known class and a number. */
@@ -370,7 +385,8 @@ public final class MeshCommand implements Callable<Integer> {
         return "p3-bench mesh --scenario " + String.join(",", scenarios) + " --ft " + String.join(",", ftModes)
                 + " --strategy " + String.join(",", strategies) + " --sensor-memory " + String.join(",", memories)
                 + " --security " + String.join(",", securities) + " --isolation " + isolation + " --profile " + profile
-                + " --seed " + seed + " --span " + span + " --depth " + depth + " --supers-per-cell "
+                + (measure == null ? "" : " --measure " + DurationConverter.format(measure)) + " --seed " + seed
+                + " --span " + span + " --depth " + depth + " --supers-per-cell "
                 + String.join(",", supersPerCell.stream().map(String::valueOf).toList()) + " --sensors-per-cell "
                 + sensorsPerCell + " --sensors " + sensors + pairs(" --rate ", rates) + pairs(" --size ", sizes);
     }
