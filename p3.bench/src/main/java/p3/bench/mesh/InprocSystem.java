@@ -25,6 +25,9 @@ import p3.mesh.internal.Peer;
 import p3.mesh.spi.TrafficService;
 import p3.mesh.spi.TrafficProfile;
 import p3.service.base.SyntheticTraffic;
+import p3.transport.DiscoverySettings;
+import p3.transport.GroupSettings;
+import p3.transport.LinkSettings;
 import p3.transport.StandaloneTransport;
 
 /**
@@ -45,8 +48,14 @@ final class InprocSystem implements MeshSystem {
     private final long cpuAtStart = processCpuNanos();
 
     InprocSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory, boolean security) {
+        this(shape, settings, strategy, sensorMemory, security, null);
+    }
+
+    /** @param linkHeartbeat the links' heartbeat interval (their idle timeout 6 times as long), or null for the runtime's */
+    InprocSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory, boolean security,
+            Duration linkHeartbeat) {
         this.mesh = new InProcessMesh(shape.span(), shape.depth(), shape.superPeersPerCell(), shape.sensorsPerCell(),
-                StandaloneTransport.open());
+                StandaloneTransport.open(links(linkHeartbeat), GroupSettings.defaults(), DiscoverySettings.defaults()));
         mesh.faultTolerance(strategy, sensorMemory);
         mesh.security(security);
         this.security = security;
@@ -58,6 +67,21 @@ final class InprocSystem implements MeshSystem {
         mesh.addStrategy(hybrid);
         this.shape = shape;
         this.settings = settings;
+    }
+
+    /**
+     * The runtime's link settings, with another heartbeat: the idle timeout keeps the runtime's ratio
+     * (1500 ms for 250 ms), so that a link still misses five heartbeats before it is closed.
+     */
+    static LinkSettings links(Duration heartbeat) {
+        LinkSettings d = LinkSettings.defaults();
+        if (heartbeat == null) {
+            return d;
+        }
+        int beat = Math.toIntExact(heartbeat.toMillis());
+        int idle = beat * (d.idleTimeoutMs() / d.heartbeatMs());
+        return new LinkSettings(d.ioThreads(), d.tcpNoDelay(), d.maxFrameLength(), d.lowWaterMark(), d.highWaterMark(),
+                d.connectTimeoutMs(), beat, idle, d.ipTos(), d.tlsProvider());
     }
 
     /** Whether its peers run with credentials over TLS. */

@@ -77,6 +77,13 @@ public final class MeshCommand implements Callable<Integer> {
                     + "its faults need). Default: the profile's, 12s (quick) or 255s (paper).")
     Duration measure;
 
+    @Option(names = "--link-heartbeat", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "inproc: every link sends a heartbeat when it sent nothing for this long, and is closed "
+                    + "as dead when it received nothing for 6 times as long (the runtime's 250ms and 1500ms by "
+                    + "default). Each idle link costs a heartbeat each way this often: a large mesh's idle links "
+                    + "take the event loops' CPU (see the README's scale section).")
+    Duration linkHeartbeat;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the fault picks. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -120,6 +127,14 @@ public final class MeshCommand implements Callable<Integer> {
         TreeShape shape = shape();
         BenchSettings settings = settings();
         List<RunSpec> runs = plan(shape);
+        if (isolation.equals("process") && linkHeartbeat != null) {
+            throw new ParameterException(spec.commandLine(), "--link-heartbeat: process isolation runs the runtime's "
+                    + "link settings; other heartbeats need --isolation inproc");
+        }
+        if (linkHeartbeat != null && (linkHeartbeat.toMillis() < 1 || linkHeartbeat.toMillis() > 60_000)) {
+            throw new ParameterException(spec.commandLine(), "--link-heartbeat: " + DurationConverter.format(
+                    linkHeartbeat) + " must be within 1ms..60s");
+        }
         if (isolation.equals("process") && !settings.traffic().equals(BenchSettings.TABLE_I)) {
             throw new ParameterException(spec.commandLine(), "--rate/--size: process isolation runs the traffic "
                     + "bundles' own profiles (Table I); other rates and sizes need --isolation inproc");
@@ -143,7 +158,7 @@ public final class MeshCommand implements Callable<Integer> {
             String head = String.format(Locale.ROOT, "[%d/%d] %s", k + 1, runs.size(), run.describe());
             long runStart = System.nanoTime();
             Progress progress = new Progress(err, head, runStart, benchStart);
-            try (MeshSystem mesh = system(shape, settings, run)) {
+            try (MeshSystem mesh = system(shape, settings, run, linkHeartbeat)) {
                 current.set(mesh);
                 RunResult r = runner.run(run, mesh, progress::show);
                 done.add(r);
@@ -358,8 +373,14 @@ public final class MeshCommand implements Callable<Integer> {
     }
 
     static MeshSystem system(TreeShape shape, BenchSettings settings, RunSpec run) {
+        return system(shape, settings, run, null);
+    }
+
+    /** @param linkHeartbeat inproc: the links' heartbeat interval, or null for the runtime's */
+    static MeshSystem system(TreeShape shape, BenchSettings settings, RunSpec run, Duration linkHeartbeat) {
         return switch (run.isolation()) {
-        case "inproc" -> new InprocSystem(shape, settings, run.strategy(), run.sensorMemory(), run.security());
+        case "inproc" -> new InprocSystem(shape, settings, run.strategy(), run.sensorMemory(), run.security(),
+                linkHeartbeat);
         case "process" -> new ProcessSystem(shape, settings, run.strategy(), run.sensorMemory(), run.security());
         default -> throw new IllegalStateException(run.isolation());
         };
@@ -385,7 +406,9 @@ public final class MeshCommand implements Callable<Integer> {
         return "p3-bench mesh --scenario " + String.join(",", scenarios) + " --ft " + String.join(",", ftModes)
                 + " --strategy " + String.join(",", strategies) + " --sensor-memory " + String.join(",", memories)
                 + " --security " + String.join(",", securities) + " --isolation " + isolation + " --profile " + profile
-                + (measure == null ? "" : " --measure " + DurationConverter.format(measure)) + " --seed " + seed
+                + (measure == null ? "" : " --measure " + DurationConverter.format(measure))
+                + (linkHeartbeat == null ? "" : " --link-heartbeat " + DurationConverter.format(linkHeartbeat))
+                + " --seed " + seed
                 + " --span " + span + " --depth " + depth + " --supers-per-cell "
                 + String.join(",", supersPerCell.stream().map(String::valueOf).toList()) + " --sensors-per-cell "
                 + sensorsPerCell + " --sensors " + sensors + pairs(" --rate ", rates) + pairs(" --size ", sizes);
