@@ -111,7 +111,22 @@ final class InprocSystem implements MeshSystem {
         for (int level = 0; level <= shape.depth(); level++) {
             supers += shape.cells(level).size() * shape.superPeers(level);
         }
-        mesh.form(supers, shape.sensors());
+        try {
+            mesh.form(supers, shape.sensors());
+        } catch (AssertionError e) {
+            throw new IllegalStateException(notFormed(supers, shape.sensors(), bound(PeerRole.SUPER),
+                    bound(PeerRole.SENSOR)), e);
+        }
+    }
+
+    /** {@code the mesh did not form: ...; bound: 170 of 170 super-peers, 255 of 500 sensors}. */
+    static String notFormed(int supers, int sensors, long boundSupers, long boundSensors) {
+        return "the mesh did not form: a peer was not bound within " + InProcessMesh.BOUND.toSeconds() + " s; bound: "
+                + boundSupers + " of " + supers + " super-peers, " + boundSensors + " of " + sensors + " sensors";
+    }
+
+    private long bound(PeerRole role) {
+        return mesh.all().stream().filter(p -> p.role() == role && p.state() == PeerState.BOUND).count();
     }
 
     @Override

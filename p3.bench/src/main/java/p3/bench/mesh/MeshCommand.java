@@ -163,9 +163,11 @@ public final class MeshCommand implements Callable<Integer> {
                 RunResult r = runner.run(run, mesh, progress::show);
                 done.add(r);
                 progress.done(summary(r));
-            } catch (Exception e) {
+            } catch (Exception | AssertionError e) {
+                // a mesh that did not form (InProcessMesh's wait fails with an AssertionError): this run fails,
+                // the next runs; its message describes every peer, hundreds of lines in a large mesh
                 failed++;
-                progress.done("FAILED: " + e);
+                progress.done("FAILED: " + firstLine(e));
             } finally {
                 current.set(null);
             }
@@ -417,6 +419,13 @@ public final class MeshCommand implements Callable<Integer> {
     private static String pairs(String option, Map<String, String> values) {
         return values.isEmpty() ? "" : option + String.join(",", values.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+
+    /** What failed, on one line: the exception and the first line of its message. */
+    static String firstLine(Throwable e) {
+        String text = e.toString();
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end) + " (...)";
     }
 
     private static void closeQuietly(AutoCloseable c) {

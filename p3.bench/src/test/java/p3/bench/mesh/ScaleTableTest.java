@@ -188,4 +188,16 @@ class ScaleTableTest {
 
         assertThat(md).contains("## Scale\n\n| sensors |", "| 64 | 14 | 23 | baseline NO_FT |");
     }
+
+    @Test
+    void aMeshThatDidNotFormFailsItsRunOnOneLineWithHowFarItGot() {
+        String why = InprocSystem.notFormed(170, 500, 170, 255);
+        AssertionError describingEveryPeer = new AssertionError("not within PT20S\nsp01 BOUND ...\nsp02 BOUND ...");
+
+        assertThat(why).isEqualTo("the mesh did not form: a peer was not bound within 20 s; bound: 170 of 170 "
+                + "super-peers, 255 of 500 sensors");
+        assertThat(MeshCommand.firstLine(new IllegalStateException(why, describingEveryPeer)))
+                .isEqualTo("java.lang.IllegalStateException: " + why);
+        assertThat(MeshCommand.firstLine(describingEveryPeer)).isEqualTo("java.lang.AssertionError: not within PT20S (...)");
+    }
 }
