@@ -75,7 +75,7 @@ final class ScaleTable {
                 + "that before the mesh formed, over the peers. CPU per packet: the process's CPU time from the "
                 + "start of measurement until the last counts settled, over the packets the client received then. "
                 + "frame hops/s: payload frames sent by all peers (every hop), per second measured. client p50 / "
-                + "p99: the worst of the three classes. holds: nothing lost and p99 within "
+                + "p99: the worst of the three classes. holds: nothing lost and, without faults, p99 within "
                 + fixed(P99_BOUND_MS, 0) + " ms.\n";
     }
 
@@ -140,10 +140,14 @@ final class ScaleTable {
                 .mapToDouble(l -> p50 ? l.p50() : l.p99()).max().orElse(Double.NaN);
     }
 
-    /** Nothing lost, something received, and every class's p99 within the bound. */
+    /**
+     * Something received of every class and nothing lost; in a fault-free run, also every class's p99
+     * within the bound (a run with faults holds when it loses nothing, as the issue asks of Test I).
+     */
     static boolean holds(RunResult r) {
         boolean received = RunResult.Classes.NAMES.stream().allMatch(c -> r.classes().get(c).received() > 0);
-        return received && lost(r) == 0 && worst(r, false) <= P99_BOUND_MS;
+        boolean faultFree = r.fault() == null && r.swap() == null;
+        return received && lost(r) == 0 && (!faultFree || worst(r, false) <= P99_BOUND_MS);
     }
 
     private static String fixed(double v, int decimals) {
