@@ -2,6 +2,7 @@ package p3.bench;
 
 import p3.bench.mesh.MeshCommand;
 import p3.bench.mesh.ReportCommand;
+import p3.bench.mesh.ScaleCommand;
 import p3.bench.transport.TransportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "p3-bench", mixinStandardHelpOptions = true, version = "p3-bench 0.1.0",
         description = "Benchmarks of P3 mesh.",
-        subcommands = { MeshCommand.class, TransportCommand.class, ReportCommand.class, CommandLine.HelpCommand.class })
+        subcommands = { MeshCommand.class, TransportCommand.class, ReportCommand.class, ScaleCommand.class,
+                CommandLine.HelpCommand.class })
 public final class Main implements Runnable {
 
     @Spec

@@ -57,6 +57,14 @@ record BenchSettings(String profile, List<Traffic> traffic, Duration deadline, D
         return new BenchSettings(profile, out, deadline, warmup, measure, faultAt, faultGap, settle);
     }
 
+    /** These settings with another length of the measured part (a fault run still lasts as its faults need). */
+    BenchSettings withMeasure(Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("the measured part must last a while: " + d);
+        }
+        return new BenchSettings(profile, traffic, deadline, warmup, d, faultAt, faultGap, settle);
+    }
+
     /** How long the measured part of a run with {@code faults} faults lasts. */
     Duration measureFor(int faults) {
         Duration needed = faultAt.plus(faultGap.multipliedBy(Math.max(0, faults - 1))).plus(settle);

@@ -25,7 +25,11 @@ import p3.mesh.internal.Peer;
 import p3.mesh.spi.TrafficService;
 import p3.mesh.spi.TrafficProfile;
 import p3.service.base.SyntheticTraffic;
+import p3.transport.DiscoverySettings;
+import p3.transport.GroupSettings;
+import p3.transport.LinkSettings;
 import p3.transport.StandaloneTransport;
+import p3.transport.internal.JGroupsCellGroups;
 
 /**
  * The whole mesh in this JVM over real loopback sockets, multicast and JGroups, with the
@@ -36,6 +40,7 @@ import p3.transport.StandaloneTransport;
  */
 final class InprocSystem implements MeshSystem {
 
+    private final StandaloneTransport transport;
     private final InProcessMesh mesh;
     private final TreeShape shape;
     private final BenchSettings settings;
@@ -45,8 +50,16 @@ final class InprocSystem implements MeshSystem {
     private final long cpuAtStart = processCpuNanos();
 
     InprocSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory, boolean security) {
+        this(shape, settings, strategy, sensorMemory, security, null);
+    }
+
+    /** @param linkHeartbeat the links' heartbeat interval (their idle timeout 6 times as long), or null for the runtime's */
+    InprocSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory, boolean security,
+            Duration linkHeartbeat) {
+        this.transport = StandaloneTransport.open(links(linkHeartbeat), GroupSettings.defaults(),
+                DiscoverySettings.defaults());
         this.mesh = new InProcessMesh(shape.span(), shape.depth(), shape.superPeersPerCell(), shape.sensorsPerCell(),
-                StandaloneTransport.open());
+                transport);
         mesh.faultTolerance(strategy, sensorMemory);
         mesh.security(security);
         this.security = security;
@@ -58,6 +71,21 @@ final class InprocSystem implements MeshSystem {
         mesh.addStrategy(hybrid);
         this.shape = shape;
         this.settings = settings;
+    }
+
+    /**
+     * The runtime's link settings, with another heartbeat: the idle timeout keeps the runtime's ratio
+     * (1500 ms for 250 ms), so that a link still misses five heartbeats before it is closed.
+     */
+    static LinkSettings links(Duration heartbeat) {
+        LinkSettings d = LinkSettings.defaults();
+        if (heartbeat == null) {
+            return d;
+        }
+        int beat = Math.toIntExact(heartbeat.toMillis());
+        int idle = beat * (d.idleTimeoutMs() / d.heartbeatMs());
+        return new LinkSettings(d.ioThreads(), d.tcpNoDelay(), d.maxFrameLength(), d.lowWaterMark(), d.highWaterMark(),
+                d.connectTimeoutMs(), beat, idle, d.ipTos(), d.tlsProvider());
     }
 
     /** Whether its peers run with credentials over TLS. */
@@ -83,7 +111,22 @@ final class InprocSystem implements MeshSystem {
         for (int level = 0; level <= shape.depth(); level++) {
             supers += shape.cells(level).size() * shape.superPeers(level);
         }
-        mesh.form(supers, shape.sensors());
+        try {
+            mesh.form(supers, shape.sensors());
+        } catch (AssertionError e) {
+            throw new IllegalStateException(notFormed(supers, shape.sensors(), bound(PeerRole.SUPER),
+                    bound(PeerRole.SENSOR)), e);
+        }
+    }
+
+    /** {@code the mesh did not form: ...; bound: 170 of 170 super-peers, 255 of 500 sensors}. */
+    static String notFormed(int supers, int sensors, long boundSupers, long boundSensors) {
+        return "the mesh did not form: a peer was not bound within " + InProcessMesh.BOUND.toSeconds() + " s; bound: "
+                + boundSupers + " of " + supers + " super-peers, " + boundSensors + " of " + sensors + " sensors";
+    }
+
+    private long bound(PeerRole role) {
+        return mesh.all().stream().filter(p -> p.role() == role && p.state() == PeerState.BOUND).count();
     }
 
     @Override
@@ -175,6 +218,29 @@ final class InprocSystem implements MeshSystem {
                 (rt.totalMemory() - rt.freeMemory()) / (1024.0 * 1024.0));
     }
 
+    /** A super-peer in a cell holds one JGroups channel, its cell's. */
+    @Override
+    public RunResult.Threads threads() {
+        int channels = 0;
+        for (Peer p : mesh.live(PeerRole.SUPER)) {
+            if (p.cell() != null) {
+                channels++;
+            }
+        }
+        return LiveThreads.now(channels);
+    }
+
+    @Override
+    public Double heapAfterGcMb() {
+        return heapAfterGc();
+    }
+
+    /** This JVM's heap in use after a full GC, in MB. */
+    static double heapAfterGc() {
+        System.gc(); // a full collection with G1 and the defaults: what is left is what the peers hold
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
+    }
+
     private static long processCpuNanos() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
@@ -182,9 +248,21 @@ final class InprocSystem implements MeshSystem {
         return 0;
     }
 
+    /**
+     * The cell groups first, every one leaving at once with a goodbye (within 3 s, the rest crashed);
+     * then the peers crash and the mesh closes the transport. Crashing the peers first, one by one,
+     * took minutes with 170 super-peers: each crash left its cell-mate suspecting it and asking it
+     * again for the cell's key, and JGroups' pools grew to 10,000 threads.
+     */
     @Override
     public void close() {
-        mesh.close();
+        try {
+            if (transport.groups() instanceof JGroupsCellGroups groups) {
+                groups.close(); // the mesh's peers find their groups closed, and crash without them
+            }
+        } finally {
+            mesh.close();
+        }
         passive.deactivate();
         hybrid.deactivate();
     }

@@ -3,6 +3,7 @@ package p3.bench.mesh;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
+import p3.bench.DurationConverter;
 import p3.mesh.FtMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,6 +72,18 @@ public final class MeshCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String profile;
 
+    @Option(names = "--measure", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "How long the measured part of a run lasts (e.g. 5s, 1m; a fault run lasts at least as "
+                    + "its faults need). Default: the profile's, 12s (quick) or 255s (paper).")
+    Duration measure;
+
+    @Option(names = "--link-heartbeat", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "inproc: every link sends a heartbeat when it sent nothing for this long, and is closed "
+                    + "as dead when it received nothing for 6 times as long (the runtime's 250ms and 1500ms by "
+                    + "default). Each idle link costs a heartbeat each way this often: a large mesh's idle links "
+                    + "take the event loops' CPU (see the README's scale section).")
+    Duration linkHeartbeat;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the fault picks. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -113,6 +127,14 @@ public final class MeshCommand implements Callable<Integer> {
         TreeShape shape = shape();
         BenchSettings settings = settings();
         List<RunSpec> runs = plan(shape);
+        if (isolation.equals("process") && linkHeartbeat != null) {
+            throw new ParameterException(spec.commandLine(), "--link-heartbeat: process isolation runs the runtime's "
+                    + "link settings; other heartbeats need --isolation inproc");
+        }
+        if (linkHeartbeat != null && (linkHeartbeat.toMillis() < 1 || linkHeartbeat.toMillis() > 60_000)) {
+            throw new ParameterException(spec.commandLine(), "--link-heartbeat: " + DurationConverter.format(
+                    linkHeartbeat) + " must be within 1ms..60s");
+        }
         if (isolation.equals("process") && !settings.traffic().equals(BenchSettings.TABLE_I)) {
             throw new ParameterException(spec.commandLine(), "--rate/--size: process isolation runs the traffic "
                     + "bundles' own profiles (Table I); other rates and sizes need --isolation inproc");
@@ -136,14 +158,16 @@ public final class MeshCommand implements Callable<Integer> {
             String head = String.format(Locale.ROOT, "[%d/%d] %s", k + 1, runs.size(), run.describe());
             long runStart = System.nanoTime();
             Progress progress = new Progress(err, head, runStart, benchStart);
-            try (MeshSystem mesh = system(shape, settings, run)) {
+            try (MeshSystem mesh = system(shape, settings, run, linkHeartbeat)) {
                 current.set(mesh);
                 RunResult r = runner.run(run, mesh, progress::show);
                 done.add(r);
                 progress.done(summary(r));
-            } catch (Exception e) {
+            } catch (Exception | AssertionError e) {
+                // a mesh that did not form (InProcessMesh's wait fails with an AssertionError): this run fails,
+                // the next runs; its message describes every peer, hundreds of lines in a large mesh
                 failed++;
-                progress.done("FAILED: " + e);
+                progress.done("FAILED: " + firstLine(e));
             } finally {
                 current.set(null);
             }
@@ -192,7 +216,15 @@ public final class MeshCommand implements Callable<Integer> {
             }
             size.put(name, (int) b);
         });
-        return base.withTraffic(rate, size);
+        BenchSettings out = base.withTraffic(rate, size);
+        if (measure != null) {
+            try {
+                out = out.withMeasure(measure);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--measure: " + e.getMessage());
+            }
+        }
+        return out;
     }
 
     /** One value of {@code --rate} or {@code --size}: a known class and a number. */
@@ -343,8 +375,14 @@ public final class MeshCommand implements Callable<Integer> {
     }
 
     static MeshSystem system(TreeShape shape, BenchSettings settings, RunSpec run) {
+        return system(shape, settings, run, null);
+    }
+
+    /** @param linkHeartbeat inproc: the links' heartbeat interval, or null for the runtime's */
+    static MeshSystem system(TreeShape shape, BenchSettings settings, RunSpec run, Duration linkHeartbeat) {
         return switch (run.isolation()) {
-        case "inproc" -> new InprocSystem(shape, settings, run.strategy(), run.sensorMemory(), run.security());
+        case "inproc" -> new InprocSystem(shape, settings, run.strategy(), run.sensorMemory(), run.security(),
+                linkHeartbeat);
         case "process" -> new ProcessSystem(shape, settings, run.strategy(), run.sensorMemory(), run.security());
         default -> throw new IllegalStateException(run.isolation());
         };
@@ -357,6 +395,12 @@ public final class MeshCommand implements Callable<Integer> {
             out.append(String.format(Locale.ROOT, "%s lost %d/%d p50 %.2f ms  ", name, c.lost(), c.sent(),
                     c.latencyMs().p50()));
         }
+        RunResult.Scale s = r.scale();
+        if (s != null) {
+            out.append(String.format(Locale.ROOT, " formed in %.1f s, threads P3 / JGroups (channels) %s, heap per peer "
+                    + "%.0f KB, CPU per packet %.1f µs", s.formSeconds(), ScaleTable.threads(s.threads()),
+                    ScaleTable.heapPerPeerKb(s), ScaleTable.cpuMicrosPerPacket(r)));
+        }
         return out.toString().trim();
     }
 
@@ -364,7 +408,10 @@ public final class MeshCommand implements Callable<Integer> {
         return "p3-bench mesh --scenario " + String.join(",", scenarios) + " --ft " + String.join(",", ftModes)
                 + " --strategy " + String.join(",", strategies) + " --sensor-memory " + String.join(",", memories)
                 + " --security " + String.join(",", securities) + " --isolation " + isolation + " --profile " + profile
-                + " --seed " + seed + " --span " + span + " --depth " + depth + " --supers-per-cell "
+                + (measure == null ? "" : " --measure " + DurationConverter.format(measure))
+                + (linkHeartbeat == null ? "" : " --link-heartbeat " + DurationConverter.format(linkHeartbeat))
+                + " --seed " + seed
+                + " --span " + span + " --depth " + depth + " --supers-per-cell "
                 + String.join(",", supersPerCell.stream().map(String::valueOf).toList()) + " --sensors-per-cell "
                 + sensorsPerCell + " --sensors " + sensors + pairs(" --rate ", rates) + pairs(" --size ", sizes);
     }
@@ -372,6 +419,13 @@ public final class MeshCommand implements Callable<Integer> {
     private static String pairs(String option, Map<String, String> values) {
         return values.isEmpty() ? "" : option + String.join(",", values.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+
+    /** What failed, on one line: the exception and the first line of its message. */
+    static String firstLine(Throwable e) {
+        String text = e.toString();
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end) + " (...)";
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -46,6 +46,22 @@ interface MeshSystem extends AutoCloseable {
     /** What every peer sent, and the CPU and heap they use. */
     Totals totals() throws Exception;
 
+    /**
+     * The live threads of the mesh's JVM by who made them, and the cell channels open; null where the
+     * bench cannot see the peers' threads (one process per peer).
+     */
+    default RunResult.Threads threads() throws Exception {
+        return null;
+    }
+
+    /**
+     * Heap in use after a full GC, in MB, of the JVM that hosts the peers; null where the bench cannot
+     * collect the peers' heap (one process per peer).
+     */
+    default Double heapAfterGcMb() throws Exception {
+        return null;
+    }
+
     /** Sums over the peers, at one moment. */
     record Totals(long controlBytes, long controlMessages, long payloadBytes, long payloadMessages,
             long replicaBytes, long replicaMessages, double cpuSeconds, double heapMb) {

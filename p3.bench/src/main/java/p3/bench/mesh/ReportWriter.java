@@ -52,6 +52,10 @@ public final class ReportWriter {
             }
         }
         md.append(new RunsReport(results.runs()).markdown());
+        ScaleTable scale = new ScaleTable(List.of(results));
+        if (!scale.isEmpty()) {
+            md.append("\n## Scale\n\n").append(scale.markdown()).append('\n').append(ScaleTable.legend());
+        }
         Path report = dir.resolve("report.md");
         Files.writeString(report, md, StandardCharsets.UTF_8);
         List<Path> written = new ArrayList<>(List.of(report));

@@ -29,6 +29,8 @@ import com.fasterxml.jackson.annotation.Nulls;
  * @param swap         what the swap scenario swapped and when, e.g. {@code active->passive at 5s}; else null
  * @param security     {@code on} (peers with certificates of the mesh's CA, links over TLS) or {@code off} (all in
  *                     the clear); null in results written before the bench recorded it (issue 11)
+ * @param scale        what the scale table needs (issue 13): formation time, threads, heap after a GC, packets
+ *                     delivered; null in results written before
  */
 public record RunResult(
         String scenario,
@@ -46,7 +48,8 @@ public record RunResult(
         @JsonProperty("heap_mb") double heapMb,
         @JsonProperty("elapsed_s") double elapsedSeconds,
         @JsonSetter(nulls = Nulls.SET) String swap,
-        @JsonSetter(nulls = Nulls.SET) String security) {
+        @JsonSetter(nulls = Nulls.SET) String security,
+        @JsonSetter(nulls = Nulls.SET) Scale scale) {
 
     public static final List<String> SCENARIOS = List.of("baseline", "test1", "test2", "swap");
     public static final List<String> FT_MODES = List.of("none", "event", "event+video", "all");
@@ -71,6 +74,77 @@ public record RunResult(
         Check.amount("cpu_s", cpuSeconds);
         Check.amount("heap_mb", heapMb);
         Check.amount("elapsed_s", elapsedSeconds);
+    }
+
+    /** A run without the scale figures, as the bench recorded them before issue 13. */
+    public RunResult(String scenario, String ftMode, String strategy, boolean sensorMemory, String isolation, long seed,
+            Fault fault, Classes classes, Rebinds rebindMs, List<Double> detectionMs, Overhead overhead,
+            double cpuSeconds, double heapMb, double elapsedSeconds, String swap, String security) {
+        this(scenario, ftMode, strategy, sensorMemory, isolation, seed, fault, classes, rebindMs, detectionMs, overhead,
+                cpuSeconds, heapMb, elapsedSeconds, swap, security, null);
+    }
+
+    /** This run with its scale figures. */
+    public RunResult withScale(Scale s) {
+        return new RunResult(scenario, ftMode, strategy, sensorMemory, isolation, seed, fault, classes, rebindMs,
+                detectionMs, overhead, cpuSeconds, heapMb, elapsedSeconds, swap, security, s);
+    }
+
+    /**
+     * What a run costs as the mesh grows (issue 13). The figures of the scale table derive from these
+     * and the run's {@code cpu_s}, {@code elapsed_s} and overhead: see {@link ScaleTable}.
+     *
+     * @param superPeers    super-peers started
+     * @param peers         every peer started: super-peers, sensors and the client
+     * @param formSeconds   time to form the tree: from the first super-peer's start to the client bound (the
+     *                      super-peers one by one, so that one founds the root, then the sensors, then the client)
+     * @param delivered     frames the client received in the measured part of the run, every class
+     * @param threads       the live threads at the end of the measured part; null where the bench cannot see
+     *                      them (process isolation)
+     * @param heapBaseMb    heap in use after a full GC before the mesh formed; null as for {@code threads}
+     * @param heapAfterGcMb heap in use after a full GC at the end of the run, the mesh still formed; null as for
+     *                      {@code threads}
+     */
+    public record Scale(
+            @JsonProperty("super_peers") int superPeers,
+            int peers,
+            @JsonProperty("form_s") double formSeconds,
+            long delivered,
+            @JsonSetter(nulls = Nulls.SET) Threads threads,
+            @JsonProperty("heap_base_mb") @JsonSetter(nulls = Nulls.SET) Double heapBaseMb,
+            @JsonProperty("heap_after_gc_mb") @JsonSetter(nulls = Nulls.SET) Double heapAfterGcMb) {
+        public Scale {
+            Check.count("super_peers", superPeers);
+            if (peers < 1) {
+                throw new IllegalArgumentException("peers must be at least 1: " + peers);
+            }
+            Check.amount("form_s", formSeconds);
+            Check.count("delivered", delivered);
+            if (heapBaseMb != null) {
+                Check.amount("heap_base_mb", heapBaseMb);
+            }
+            if (heapAfterGcMb != null) {
+                Check.amount("heap_after_gc_mb", heapAfterGcMb);
+            }
+        }
+    }
+
+    /**
+     * Live threads by who made them.
+     *
+     * @param p3           P3's own, named {@code p3-}: the peers' shared strand pool, timer and pacing threads, the
+     *                     links' and discovery's event loops, the cell groups' join and send pools
+     * @param jgroups      JGroups' own, which it makes for each cell channel (receivers, bundler, timer, pool)
+     * @param other        the JVM's, the bench's and the libraries' (a Netty global executor, say)
+     * @param cellChannels JGroups channels open: one per super-peer in a cell
+     */
+    public record Threads(int p3, int jgroups, int other, @JsonProperty("cell_channels") int cellChannels) {
+        public Threads {
+            Check.count("p3", p3);
+            Check.count("jgroups", jgroups);
+            Check.count("other", other);
+            Check.count("cell_channels", cellChannels);
+        }
     }
 
     /**

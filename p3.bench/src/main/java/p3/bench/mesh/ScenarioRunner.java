@@ -31,13 +31,18 @@ final class ScenarioRunner {
 
     /** @param status told one line a second while the run streams */
     RunResult run(RunSpec spec, MeshSystem mesh, Consumer<String> status) throws Exception {
+        status.accept("forming");
+        Double heapBase = mesh.heapAfterGcMb();
+        long formStart = System.nanoTime();
         mesh.form();
+        double formSeconds = (System.nanoTime() - formStart) / 1e9;
         Map<String, List<String>> cells = mesh.superPeersByCell();
         mesh.request(spec.ftMode());
         awaitStreaming(mesh);
         pause(settings.warmup(), status, "warm-up");
         mesh.restartLatency();
         MeshSystem.Totals before = mesh.totals();
+        long deliveredBefore = received(mesh.clientStats());
         long start = System.nanoTime();
 
         List<Event> events = events(spec, cells);
@@ -57,10 +62,28 @@ final class ScenarioRunner {
         }
         waitUntil(end, status);
         double elapsed = (System.nanoTime() - start) / 1e9;
+        RunResult.Threads threads = mesh.threads();
         mesh.stopSources();
         List<ClassStats> stats = settle(mesh);
         MeshSystem.Totals after = mesh.totals();
-        return result(spec, stats, mesh.failures(), crashed, crashes, start, before, after, elapsed);
+        // over the same span as the CPU time: from the start of measurement to the last count settled
+        long delivered = received(stats) - deliveredBefore;
+        RunResult.Scale scale = new RunResult.Scale(superPeers(), superPeers() + shape.sensors() + 1, formSeconds,
+                Math.max(0, delivered), threads, heapBase, mesh.heapAfterGcMb());
+        return result(spec, stats, mesh.failures(), crashed, crashes, start, before, after, elapsed).withScale(scale);
+    }
+
+    private int superPeers() {
+        int supers = 0;
+        for (int level = 0; level <= shape.depth(); level++) {
+            supers += shape.cells(level).size() * shape.superPeers(level);
+        }
+        return supers;
+    }
+
+    /** Frames the client received so far, every class. */
+    private static long received(List<ClassStats> stats) {
+        return stats.stream().mapToLong(ClassStats::received).sum();
     }
 
     /** A moment of the run: a strategy swap and/or crashes. */

@@ -592,4 +592,43 @@ class JoinTest {
             assertThat(root.routing.table().children()).doesNotContainKey("sp3");
         }
     }
+    // ---------------------------------------------------------------------------------------
+    // joiners that hear nothing back off
+
+    /**
+     * A sensor that hears no root asks a few times one discovery timeout apart, then ever less often
+     * (up to 2^4 timeouts between asks), so that hundreds of orphans do not keep an overloaded root
+     * cell busy in step; and it still binds once a root answers. One ask every 2 D for 30 s would be
+     * 60 asks.
+     */
+    @Test
+    void aSensorThatHearsNoRootAsksLessAndLessOftenAndStillJoinsOnceTheRootIsThere() throws Exception {
+        twoLevels();
+        Peer sensor = mesh.start("sensor1", PeerRole.SENSOR);
+
+        mesh.advanceMs(4L * 2 * DISCOVERY_MS - 1);
+        assertThat(mesh.asked("0", Control.Kind.REQUEST_CELL)).as("steady at first").hasSize(4);
+        mesh.advanceMs(30_000 - 4L * 2 * DISCOVERY_MS + 1);
+        int asked = mesh.asked("0", Control.Kind.REQUEST_CELL).size();
+        assertThat(asked).as("asks in 30 s").isBetween(10, 20);
+        assertThat(sensor.state()).isEqualTo(PeerState.JOINING);
+
+        rootOfTwoAndAChildCell();
+        mesh.advanceMs((DISCOVERY_MS << Join.MAX_DOUBLINGS) + 2L * DISCOVERY_MS);
+        assertThat(sensor.state()).as(mesh.describe()).isEqualTo(PeerState.BOUND);
+        assertThat(sensor.cell()).isEqualTo(C01);
+    }
+
+    @Test
+    void theWaitBetweenJoinsGrowsAfterAFewAndIsDrawnInTheUpperHalfOfItsInterval() {
+        for (int k = 0; k < Join.STEADY_RETRIES; k++) {
+            assertThat(Join.retryDelayMs(k, 250, 0.99)).isEqualTo(250);
+        }
+        assertThat(Join.retryDelayMs(3, 250, 0)).isEqualTo(250);
+        assertThat(Join.retryDelayMs(3, 250, 0.999)).isEqualTo(499);
+        assertThat(Join.retryDelayMs(4, 250, 0)).isEqualTo(500);
+        assertThat(Join.retryDelayMs(5, 250, 0.5)).isEqualTo(1500);
+        assertThat(Join.retryDelayMs(6, 250, 0)).isEqualTo(2000);
+        assertThat(Join.retryDelayMs(1000, 250, 0.999)).isEqualTo(3998);
+    }
 }
