@@ -34,7 +34,6 @@ import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UDP;
 import org.jgroups.protocols.UFC;
 import org.jgroups.protocols.UNICAST3;
-import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
@@ -124,7 +123,7 @@ public final class JGroupsCellGroups implements CellGroups {
      * Joins and leaves. Elastic (a thread per join under way, none when idle): a join blocks for up
      * to the join timeout when it founds the group, and after a crash many peers rejoin at once; on
      * a bounded pool they would queue behind each other and a cell would take rounds of join
-     * timeouts to form again.
+     * timeouts to form again. The verification of suspects probes on it too (blocking connects, rare).
      */
     private final ThreadPoolExecutor joinPool;
     /**
@@ -336,7 +335,8 @@ public final class JGroupsCellGroups implements CellGroups {
         }
         stack.add(new FD_ALL3().setTimeout(settings.failureTimeoutMs()).setInterval(settings.heartbeatMs()));
         stack.add(new SuspectTap(group::suspected));
-        stack.add(new VERIFY_SUSPECT2().setTimeout(settings.verifySuspectMs()));
+        // a suspect whose failure-detection ports refuse connections is gone at once, not after the timeout
+        stack.add(new VerifySuspect(joinPool, settings.verifySuspectMs()).setTimeout(settings.verifySuspectMs()));
         stack.add(new BARRIER());
         if (secure && settings.stack() == GroupSettings.Stack.UDP) {
             String local = spec.member();
