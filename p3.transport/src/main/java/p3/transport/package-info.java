@@ -3,7 +3,7 @@
  * pair), cell groups (one group per cell) and discovery datagrams, without exposing Netty or JGroups.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package p3.transport;
 
 import org.osgi.annotation.bundle.Export;

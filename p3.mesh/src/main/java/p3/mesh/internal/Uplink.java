@@ -230,10 +230,14 @@ final class Uplink {
         bindings.forEach(classLinks::fill);
     }
 
-    /** Pre-binding: links to one backup parent, opened while bound. A second failure before it is re-made is a slow path. */
-    void prebind() {
+    /**
+     * Pre-binding: links to one backup parent, opened while bound. A second failure before it is re-made is a slow path.
+     *
+     * @return false when there is no backup to pre-bind (nor one pre-bound): the candidates are all bound
+     */
+    boolean prebind() {
         if (!s.prebind() || s.role() == PeerRole.CLIENT || !status.bound() || !prebound.isEmpty()) {
-            return;
+            return true;
         }
         List<String> bound = parents();
         for (PeerRecord backup : ordered(candidates)) {
@@ -246,9 +250,16 @@ final class Uplink {
                         b.close(true);
                     }
                 });
-                return;
+                return true;
             }
         }
+        return false;
+    }
+
+    /** The super-peers of the parent cell, asked for after a rebind that took the first one: backups, and one pre-bound. */
+    void backups(List<PeerRecord> parents) {
+        candidates = List.copyOf(parents);
+        prebind();
     }
 
     private void dropPrebound() {
