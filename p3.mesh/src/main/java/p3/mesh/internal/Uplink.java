@@ -297,12 +297,11 @@ final class Uplink {
         bindToOneOf(ordered(candidates), 0, new ArrayList<>(), done);
     }
 
-    /** A binding's MESH link closed: if it is a current one, the parent is lost. */
-    private void lost(Binding b, CloseReason reason) {
+    /** A binding's MESH link closed (heard at {@code detected}): if it is a current one, the parent is lost. */
+    private void lost(Binding b, CloseReason reason, long detected) {
         if (!bindings.contains(b) || status.finished()) {
             return;
         }
-        long detected = time.nanoTime();
         b.close(false);
         List<Binding> rest = new ArrayList<>(bindings);
         rest.remove(b);
@@ -314,7 +313,7 @@ final class Uplink {
     void check() {
         for (Binding b : bindings) {
             if (!b.links.meshOpen()) {
-                lost(b, CloseReason.RESET);
+                lost(b, CloseReason.RESET, time.nanoTime());
                 return; // the bindings changed
             }
         }
@@ -387,8 +386,8 @@ final class Uplink {
         }
     }
 
-    /** Strand: a link of a binding closed. */
-    void closed(Binding binding, Link link, CloseReason reason) {
+    /** Strand: a link of a binding closed, heard at {@code detected}. */
+    void closed(Binding binding, Link link, CloseReason reason, long detected) {
         if (binding.closedByUs || !binding.links.clear(link)) {
             return;
         }
@@ -402,6 +401,6 @@ final class Uplink {
             prebind();
             return;
         }
-        lost(binding, reason);
+        lost(binding, reason, detected);
     }
 }
