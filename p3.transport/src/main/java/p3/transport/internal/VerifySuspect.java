@@ -8,6 +8,8 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,7 @@ final class VerifySuspect extends VERIFY_SUSPECT2 {
     private final int connectTimeoutMs;
     private final LongAdder proven = new LongAdder();
     private final LongAdder unproven = new LongAdder();
+    private final Set<Address> probing = ConcurrentHashMap.newKeySet();
 
     /**
      * @param prober           where the probes run (they block for up to {@code connectTimeoutMs} each)
@@ -97,13 +100,20 @@ final class VerifySuspect extends VERIFY_SUSPECT2 {
 
     private void lookForProof(Address suspect) {
         List<InetSocketAddress> ports = detectorPorts(suspect);
-        if (ports.isEmpty()) {
+        // silence keeps raising the same suspicion every heartbeat: one search for proof at a time
+        if (ports.isEmpty() || !probing.add(suspect)) {
             return;
         }
         try {
-            prober.execute(() -> probe(suspect, ports));
+            prober.execute(() -> {
+                try {
+                    probe(suspect, ports);
+                } finally {
+                    probing.remove(suspect);
+                }
+            });
         } catch (RejectedExecutionException e) {
-            // the cell groups are closing: the ordinary verification still runs
+            probing.remove(suspect); // the cell groups are closing: the ordinary verification still runs
         }
     }
 
