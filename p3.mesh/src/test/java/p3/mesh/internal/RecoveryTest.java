@@ -36,11 +36,13 @@ class RecoveryTest {
      */
     private static final double MATE_DETECTED_MS = 1500;
     /**
-     * The root cell's rebuild, from the crash to a level-1 super-peer bound under the new root: a
-     * parent request and a cell request that nobody answers (250 ms each here), then the founding. It
-     * took over 2 s when the first founder waited four turns of the stagger and the whole join timeout.
+     * The root cell's rebuild, from the crash to the first level-1 super-peer bound again: a parent
+     * request and a cell request that nobody answers (250 ms each here), then the founding, about
+     * 600 ms on an idle machine. It took over 2 s (at least 2.05 s of timers) when the first founder
+     * waited four turns of the stagger (200 ms each here), a third request and the whole join timeout
+     * (500 ms); the bound leaves room for a loaded machine below that.
      */
-    private static final double ROOT_REBUILT_MS = 1200;
+    private static final double ROOT_REBUILT_MS = 1800;
 
     private static InProcessMesh mesh(TreeShape shape) {
         return new InProcessMesh(shape, StandaloneTransport.open(LinkSettings.defaults(),
@@ -84,7 +86,8 @@ class RecoveryTest {
             }
             // the first of them founds the root; the other binds under it, keeping its cell
             double first = orphans.stream().mapToDouble(p -> rebound(p).rebindMillis()).min().orElseThrow();
-            assertThat(first).as(mesh.describe()).isLessThan(ROOT_REBUILT_MS);
+            assertThat(first).as("the first orphan bound again after %.0f ms\n%s", first, mesh.describe())
+                    .isLessThan(ROOT_REBUILT_MS);
             mesh.awaitMesh(Duration.ofSeconds(20), () -> mesh.live(PeerRole.SUPER).stream()
                     .allMatch(p -> p.state() == PeerState.BOUND) && mesh.everySensorReachesTheClient());
         }
