@@ -20,9 +20,7 @@ class MeasureOptionTest {
     Path dir;
 
     private static MeshCommand parse(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.parseArgs(args);
-        return (MeshCommand) cli.getSubcommands().get("mesh").getCommand();
+        return MeshArgs.parse(args);
     }
 
     @Test

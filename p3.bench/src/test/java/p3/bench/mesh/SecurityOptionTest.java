@@ -21,9 +21,7 @@ class SecurityOptionTest {
     Path dir;
 
     private static MeshCommand parse(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.parseArgs(args);
-        return (MeshCommand) cli.getSubcommands().get("mesh").getCommand();
+        return MeshArgs.parse(args);
     }
 
     @Test

@@ -27,9 +27,7 @@ class ShapeOptionTest {
     Path dir;
 
     private static MeshCommand parse(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.parseArgs(args);
-        return (MeshCommand) cli.getSubcommands().get("mesh").getCommand();
+        return MeshArgs.parse(args);
     }
 
     @Test
