@@ -65,7 +65,7 @@ final class SecureTransport {
         }
 
         private GroupSpec certified(GroupSpec spec) {
-            return spec.withCredentials(credentials);
+            return new GroupSpec(spec.cluster(), spec.member(), spec.multicast(), credentials);
         }
     }
 

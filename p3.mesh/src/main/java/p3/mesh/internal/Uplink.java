@@ -230,14 +230,10 @@ final class Uplink {
         bindings.forEach(classLinks::fill);
     }
 
-    /**
-     * Pre-binding: links to one backup parent, opened while bound. A second failure before it is re-made is a slow path.
-     *
-     * @return false when there is no backup to pre-bind (nor one pre-bound): the candidates are all bound
-     */
-    boolean prebind() {
+    /** Pre-binding: links to one backup parent, opened while bound. A second failure before it is re-made is a slow path. */
+    void prebind() {
         if (!s.prebind() || s.role() == PeerRole.CLIENT || !status.bound() || !prebound.isEmpty()) {
-            return true;
+            return;
         }
         List<String> bound = parents();
         for (PeerRecord backup : ordered(candidates)) {
@@ -250,16 +246,9 @@ final class Uplink {
                         b.close(true);
                     }
                 });
-                return true;
+                return;
             }
         }
-        return false;
-    }
-
-    /** The super-peers of the parent cell, asked for after a rebind that took the first one: backups, and one pre-bound. */
-    void backups(List<PeerRecord> parents) {
-        candidates = List.copyOf(parents);
-        prebind();
     }
 
     private void dropPrebound() {
@@ -297,11 +286,12 @@ final class Uplink {
         bindToOneOf(ordered(candidates), 0, new ArrayList<>(), done);
     }
 
-    /** A binding's MESH link closed (heard at {@code detected}): if it is a current one, the parent is lost. */
-    private void lost(Binding b, CloseReason reason, long detected) {
+    /** A binding's MESH link closed: if it is a current one, the parent is lost. */
+    private void lost(Binding b, CloseReason reason) {
         if (!bindings.contains(b) || status.finished()) {
             return;
         }
+        long detected = time.nanoTime();
         b.close(false);
         List<Binding> rest = new ArrayList<>(bindings);
         rest.remove(b);
@@ -313,7 +303,7 @@ final class Uplink {
     void check() {
         for (Binding b : bindings) {
             if (!b.links.meshOpen()) {
-                lost(b, CloseReason.RESET, time.nanoTime());
+                lost(b, CloseReason.RESET);
                 return; // the bindings changed
             }
         }
@@ -386,8 +376,8 @@ final class Uplink {
         }
     }
 
-    /** Strand: a link of a binding closed, heard at {@code detected}. */
-    void closed(Binding binding, Link link, CloseReason reason, long detected) {
+    /** Strand: a link of a binding closed. */
+    void closed(Binding binding, Link link, CloseReason reason) {
         if (binding.closedByUs || !binding.links.clear(link)) {
             return;
         }
@@ -401,6 +391,6 @@ final class Uplink {
             prebind();
             return;
         }
-        lost(binding, reason, detected);
+        lost(binding, reason);
     }
 }
