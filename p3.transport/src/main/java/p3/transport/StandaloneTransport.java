@@ -71,6 +71,17 @@ public final class StandaloneTransport implements AutoCloseable {
     }
 
     /**
+     * Leaves every group still joined, all at once, and keeps the links and discovery: a caller that
+     * tears down many peers lets their groups go together rather than one crash at a time, when each
+     * crash sets the remaining members suspecting and asking the crashed one again.
+     *
+     * @since 2.0
+     */
+    public void leaveGroups() {
+        groups.close();
+    }
+
+    /**
      * Leaves the groups still joined, closes discovery and the links, and stops their threads, each
      * within a few seconds. The endpoints, listeners and links opened through it close with it.
      */

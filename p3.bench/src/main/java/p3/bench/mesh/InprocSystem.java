@@ -29,7 +29,6 @@ import p3.transport.DiscoverySettings;
 import p3.transport.GroupSettings;
 import p3.transport.LinkSettings;
 import p3.transport.StandaloneTransport;
-import p3.transport.internal.JGroupsCellGroups;
 
 /**
  * The whole mesh in this JVM over real loopback sockets, multicast and JGroups, with the
@@ -257,9 +256,7 @@ final class InprocSystem implements MeshSystem {
     @Override
     public void close() {
         try {
-            if (transport.groups() instanceof JGroupsCellGroups groups) {
-                groups.close(); // the mesh's peers find their groups closed, and crash without them
-            }
+            transport.leaveGroups(); // the mesh's peers find their groups closed, and crash without them
         } finally {
             mesh.close();
         }

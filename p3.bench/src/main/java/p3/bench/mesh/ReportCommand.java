@@ -30,14 +30,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        Results results;
-        try {
-            results = ResultsJson.read(in);
-        } catch (MalformedResultsException e) {
-            err.println("not a results file: " + e.getMessage());
-            return 1;
-        } catch (IOException e) {
-            err.println("cannot read " + in + ": " + e);
+        Results results = read(in, err);
+        if (results == null) {
             return 1;
         }
         Path dir = out != null ? out : in.toAbsolutePath().getParent();
@@ -45,5 +39,17 @@ public final class ReportCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("%s: %d runs, %d figures%n", written.get(0), results.runs().size(),
                 written.size() - 1);
         return 0;
+    }
+
+    /** A results file, or null when it cannot be read or is not one, with the reason on {@code err}. */
+    static Results read(Path file, PrintWriter err) {
+        try {
+            return ResultsJson.read(file);
+        } catch (MalformedResultsException e) {
+            err.println("not a results file: " + e.getMessage());
+        } catch (IOException e) {
+            err.println("cannot read " + file + ": " + e);
+        }
+        return null;
     }
 }

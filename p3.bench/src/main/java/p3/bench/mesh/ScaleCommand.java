@@ -1,6 +1,5 @@
 package p3.bench.mesh;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,15 +37,11 @@ public final class ScaleCommand implements Callable<Integer> {
         List<Results> read = new ArrayList<>();
         for (Path in : inputs) {
             Path file = Files.isDirectory(in) ? in.resolve("results.json") : in;
-            try {
-                read.add(ResultsJson.read(file));
-            } catch (MalformedResultsException e) {
-                err.println("not a results file: " + e.getMessage());
-                return 1;
-            } catch (IOException e) {
-                err.println("cannot read " + file + ": " + e);
+            Results results = ReportCommand.read(file, err);
+            if (results == null) {
                 return 1;
             }
+            read.add(results);
         }
         ScaleTable table = new ScaleTable(read);
         String md = "## Scale\n\n" + table.markdown() + "\n" + ScaleTable.legend();

@@ -19,25 +19,21 @@ class MeasureOptionTest {
     @TempDir
     Path dir;
 
-    private static MeshCommand parse(String... args) {
-        return MeshArgs.parse(args);
-    }
-
     @Test
     void itReplacesTheProfilesMeasuredPartAndKeepsTheRest() {
         BenchSettings quick = BenchSettings.of("quick");
 
-        BenchSettings s = parse("mesh", "--measure", "5s").settings();
+        BenchSettings s = MeshArgs.parse("mesh", "--measure", "5s").settings();
 
         assertThat(s.measure()).isEqualTo(Duration.ofSeconds(5));
         assertThat(s.warmup()).isEqualTo(quick.warmup());
         assertThat(s.traffic()).isEqualTo(quick.traffic());
-        assertThat(parse("mesh").settings().measure()).isEqualTo(quick.measure());
+        assertThat(MeshArgs.parse("mesh").settings().measure()).isEqualTo(quick.measure());
     }
 
     @Test
     void aFaultRunStillLastsAsLongAsItsFaultsNeed() {
-        BenchSettings s = parse("mesh", "--measure", "1s").settings();
+        BenchSettings s = MeshArgs.parse("mesh", "--measure", "1s").settings();
 
         assertThat(s.measureFor(0)).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.measureFor(1)).isEqualTo(s.faultAt().plus(s.settle()));

@@ -20,13 +20,9 @@ class SecurityOptionTest {
     @TempDir
     Path dir;
 
-    private static MeshCommand parse(String... args) {
-        return MeshArgs.parse(args);
-    }
-
     @Test
     void onOffPlansEachRunBothWaysOneAfterTheOtherAndReachesTheInprocSystem() throws Exception {
-        MeshCommand mesh = parse("mesh", "--scenario", "baseline", "--ft", "none,all", "--security", "on,off");
+        MeshCommand mesh = MeshArgs.parse("mesh", "--scenario", "baseline", "--ft", "none,all", "--security", "on,off");
         TreeShape shape = TreeShape.report();
 
         List<RunSpec> runs = mesh.plan(shape);
@@ -44,7 +40,7 @@ class SecurityOptionTest {
 
     @Test
     void securityIsOnByDefault() {
-        assertThat(parse("mesh", "--scenario", "baseline", "--ft", "none").plan(TreeShape.report()))
+        assertThat(MeshArgs.parse("mesh", "--scenario", "baseline", "--ft", "none").plan(TreeShape.report()))
                 .extracting(RunSpec::security).containsExactly(true);
     }
 

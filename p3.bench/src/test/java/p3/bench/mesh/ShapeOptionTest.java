@@ -26,13 +26,9 @@ class ShapeOptionTest {
     @TempDir
     Path dir;
 
-    private static MeshCommand parse(String... args) {
-        return MeshArgs.parse(args);
-    }
-
     @Test
     void theDefaultsAreTheReportsTreeAndTableI() {
-        MeshCommand mesh = parse("mesh");
+        MeshCommand mesh = MeshArgs.parse("mesh");
 
         assertThat(mesh.shape()).isEqualTo(TreeShape.report());
         assertThat(mesh.settings().traffic()).isEqualTo(BenchSettings.TABLE_I);
@@ -40,7 +36,7 @@ class ShapeOptionTest {
 
     @Test
     void theOptionsMakeTheTreeAndTheTraffic() {
-        MeshCommand mesh = parse("mesh", "--span", "4", "--depth", "3", "--supers-per-cell", "1,2",
+        MeshCommand mesh = MeshArgs.parse("mesh", "--span", "4", "--depth", "3", "--supers-per-cell", "1,2",
                 "--sensors-per-cell", "8", "--sensors", "500", "--rate", "audio=50", "--rate", "video=30,event=2.5",
                 "--size", "video=8000");
 
@@ -90,7 +86,7 @@ class ShapeOptionTest {
 
     @Test
     void aBaselineRunFormsTheGivenTreeAndStreamsTheGivenTraffic() throws Exception {
-        MeshCommand command = parse("mesh", "--scenario", "baseline", "--ft", "none", "--security", "off",
+        MeshCommand command = MeshArgs.parse("mesh", "--scenario", "baseline", "--ft", "none", "--security", "off",
                 "--span", "2", "--depth", "1", "--supers-per-cell", "1", "--sensors-per-cell", "1", "--sensors", "2",
                 "--rate", "audio=40,video=10", "--size", "video=8000");
         TreeShape shape = command.shape();
