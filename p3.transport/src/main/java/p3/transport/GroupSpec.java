@@ -17,8 +17,13 @@ import p3.security.PeerCredentials;
  *                    certificate of the mesh's CA, and the group's traffic is encrypted; null runs
  *                    the group in the clear, for a runtime whose security was turned off explicitly
  *                    (since 1.2)
+ * @param founding    the joiner has good reason to believe the group is empty (the mesh placed it in a
+ *                    cell with nobody in it): it looks for other members only briefly before founding
+ *                    the group, instead of the whole join timeout; a member it missed merges with it
+ *                    later (since 2.0)
  */
-public record GroupSpec(String cluster, String member, InetSocketAddress multicast, PeerCredentials credentials) {
+public record GroupSpec(String cluster, String member, InetSocketAddress multicast, PeerCredentials credentials,
+        boolean founding) {
 
     public GroupSpec {
         Objects.requireNonNull(cluster, "cluster");
@@ -33,6 +38,16 @@ public record GroupSpec(String cluster, String member, InetSocketAddress multica
     /** A group in the clear (no credentials), as before 1.2. */
     public GroupSpec(String cluster, String member, InetSocketAddress multicast) {
         this(cluster, member, multicast, null);
+    }
+
+    /** A group that may have members already, as before 1.3. */
+    public GroupSpec(String cluster, String member, InetSocketAddress multicast, PeerCredentials credentials) {
+        this(cluster, member, multicast, credentials, false);
+    }
+
+    /** The same group, joined with these credentials. @since 2.0 */
+    public GroupSpec withCredentials(PeerCredentials c) {
+        return new GroupSpec(cluster, member, multicast, c, founding);
     }
 
     /** Whether members are authenticated and traffic encrypted. @since 1.2 */

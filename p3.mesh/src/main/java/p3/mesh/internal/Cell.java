@@ -100,8 +100,12 @@ final class Cell {
      * Founding the root, it serves the address first, so that no other peer founds it meanwhile.
      * {@code done} gets whether this peer is in the cell; it is false when the cell filled up
      * meanwhile (placements racing a rebuild).
+     *
+     * @param empty the cell is believed empty (the root placed this peer where it knows nobody, or
+     *              nobody answered for the root): the group is founded without waiting out the
+     *              join timeout for members that are not there
      */
-    void enter(CellId target, boolean founding, Consumer<Boolean> done) {
+    void enter(CellId target, boolean founding, boolean empty, Consumer<Boolean> done) {
         if (target.equals(routing.table().cell()) && group != null) {
             done.accept(true);
             return;
@@ -111,19 +115,19 @@ final class Cell {
         if (founding) {
             serve(target, gen, served -> {
                 if (served) {
-                    join(target, gen, done);
+                    join(target, gen, true, done);
                 } else {
                     done.accept(false); // the join tries again later
                 }
             });
         } else {
-            join(target, gen, done);
+            join(target, gen, empty, done);
         }
     }
 
-    private void join(CellId target, long gen, Consumer<Boolean> done) {
+    private void join(CellId target, long gen, boolean empty, Consumer<Boolean> done) {
         GroupSpec spec = new GroupSpec("p3." + s.mesh() + ".cell." + target, self,
-                TreeAddress.of(s.membershipBase(), target.toString(), s.shape().span()));
+                TreeAddress.of(s.membershipBase(), target.toString(), s.shape().span()), null, empty);
         groups.joinAsync(spec, new Listener(gen)).whenComplete((g, failure) -> strand.offer(
                 () -> joined(target, gen, g, failure, done), () -> {
                     if (g != null) {

@@ -121,17 +121,24 @@ final class Join {
             } else {
                 LOG.log(Level.INFO, "{0}: no root cell answers; founding it", self);
                 status.founding = true;
-                bindToCell(a, CellId.ROOT);
+                bindToCell(a, CellId.ROOT, true);
             }
         });
     }
 
+    /**
+     * The turn of this peer to found the root: by the cell it was in, breadth-first, then by its place
+     * in that cell. The root cell's own peers and those of the first cell below it share the first
+     * turns: a root that is gone has no peer left to take them, and the first orphan founding the root
+     * at once, rather than after four turns (a second here), was most of a root cell's rebuild.
+     */
     private int foundingRank() {
         CellId previous = routing.table().cell();
         if (previous == null) {
             return 0;
         }
-        return (int) Math.min(1000, TreeAddress.treePos(previous.toString(), s.shape().span()) * 4 + cell.indexInCell());
+        long pos = TreeAddress.treePos(previous.toString(), s.shape().span());
+        return (int) Math.min(1000, Math.max(0, pos - 1) * 4 + cell.indexInCell());
     }
 
     private void placed(long a, Control reply) {
@@ -150,17 +157,21 @@ final class Join {
             retryLater(a);
             return;
         }
-        bindToCell(a, target);
+        bindToCell(a, target, reply.id() == Placement.EMPTY_CELL);
     }
 
-    /** BindToCell: the parent's endpoints (RequestParent), then the cell, then the services towards the parent. */
-    private void bindToCell(long a, CellId target) {
+    /**
+     * BindToCell: the parent's endpoints (RequestParent), then the cell, then the services towards the parent.
+     *
+     * @param empty the root knows nobody in the cell: its group is founded without waiting for members
+     */
+    private void bindToCell(long a, CellId target, boolean empty) {
         if (role == PeerRole.SUPER && target.isRoot()) {
-            enterCell(a, target, List.of());
+            enterCell(a, target, List.of(), empty);
             return;
         }
         CellId parentCell = role == PeerRole.SUPER ? target.parent() : target;
-        requestParent(parentCell, parents -> {
+        requestParent(parentCell, quick(), parents -> {
             if (a != attempt || status.finished()) {
                 return;
             }
@@ -171,16 +182,16 @@ final class Join {
                 return;
             }
             unanswered = null;
-            enterCell(a, target, parents);
+            enterCell(a, target, parents, empty);
         });
     }
 
-    private void enterCell(long a, CellId target, List<PeerRecord> parents) {
+    private void enterCell(long a, CellId target, List<PeerRecord> parents, boolean empty) {
         if (role != PeerRole.SUPER) {
             settle(a, target, parents);
             return;
         }
-        cell.enter(target, status.founding, in -> {
+        cell.enter(target, status.founding, empty, in -> {
             status.founding = false;
             if (a != attempt || status.finished()) {
                 return;
@@ -269,7 +280,7 @@ final class Join {
             joinMesh();
             return;
         }
-        requestParent(mine.parent(), parents -> {
+        requestParent(mine.parent(), quick(), parents -> {
             if (a != attempt || status.finished()) {
                 return;
             }
@@ -314,21 +325,55 @@ final class Join {
     private void bound(RebindKind slowOrFast) {
         status.set(PeerState.BOUND);
         retries = 0;
-        if (rejoinOf >= 0) {
+        boolean rebound = rejoinOf >= 0;
+        if (rebound) {
             failures.rebound(rejoinOf, slowOrFast, time.nanoTime());
             rejoinOf = -1;
             custody.rebound();
         }
-        uplink.prebind();
+        if (!uplink.prebind() && rebound && slowOrFast == RebindKind.SLOW) {
+            findBackups();
+        }
+    }
+
+    /**
+     * A rebind stops at the first parent that answers ({@link #quick}): with no backup left to pre-bind,
+     * the parent cell is asked again for all of its super-peers, now that the rebind is over.
+     */
+    private void findBackups() {
+        CellId mine = routing.table().cell();
+        if (role == PeerRole.CLIENT || mine == null || (role == PeerRole.SUPER && mine.isRoot())) {
+            return;
+        }
+        long a = attempt;
+        requestParent(role == PeerRole.SUPER ? mine.parent() : mine, false, parents -> {
+            if (a == attempt && status.bound()) {
+                uplink.backups(parents);
+            }
+        });
+    }
+
+    /**
+     * Whether a request for parents stops at the first answer: while rebinding, a parent that answers
+     * is all it takes, and waiting for every super-peer of the parent cell cost the whole discovery
+     * timeout whenever one of them was the peer that had failed. A client keeps every root
+     * super-peer, so it waits for all; so does a first join, which spreads children across parents.
+     */
+    private boolean quick() {
+        return rejoinOf >= 0 && role != PeerRole.CLIENT;
     }
 
     // ---------------------------------------------------------------------------------------
     // Asking (Listing 2)
 
-    /** RequestParent: the records of the super-peers of a cell, from discovery; empty when none answers. */
-    void requestParent(CellId parentCell, Consumer<List<PeerRecord>> then) {
+    /**
+     * RequestParent: the records of the super-peers of a cell, from discovery; empty when none answers.
+     *
+     * @param first stop at the first answer rather than wait for every super-peer of the cell
+     */
+    void requestParent(CellId parentCell, boolean first, Consumer<List<PeerRecord>> then) {
         Control request = Control.of(Control.Kind.REQUEST_PARENT, 0, role.name());
-        ask(parentCell, request, s.shape().superPeers(parentCell), replies -> {
+        ask(parentCell, request, first ? 1 : s.shape().superPeers(parentCell), replies -> {
             List<PeerRecord> found = new ArrayList<>();
             for (Control c : replies) {
                 if (c.kind() == Control.Kind.PARENT && !c.records().isEmpty()) {

@@ -48,6 +48,9 @@ final class ParentSide implements LinkHandler {
 
     @Override
     public void onClose(Link link, CloseReason reason) {
-        c.strand().execute(() -> uplink.closed(binding, link, reason));
+        // the moment the peer hears of it, as the children's side and the cell stamp theirs: a strand busy
+        // relaying may take its turn later, which the rebind's duration shows
+        long detected = c.time().nanoTime();
+        c.strand().execute(() -> uplink.closed(binding, link, reason, detected));
     }
 }

@@ -29,6 +29,8 @@ final class Placement implements DiscoveryResponder {
     private static final System.Logger LOG = System.getLogger(Placement.class.getName());
     /** How long a placement holds its cell for a joiner, beyond its own timeouts (a rebuild is busy). */
     private static final long RESERVATION_MS = 5000;
+    /** The id of a CELL reply that places a super-peer in a cell with nobody in it (0 otherwise). */
+    static final long EMPTY_CELL = 1;
 
     private record Reservation(PeerRole role, CellId cell, long expiresNanos) {
     }
@@ -157,16 +159,21 @@ final class Placement implements DiscoveryResponder {
                 reserved.add(r.cell());
             }
         }
-        CellId placed = known.place(asker, s.shape(), TreeView.countByCell(reserved));
+        Map<CellId, Integer> held = TreeView.countByCell(reserved);
+        CellId placed = known.place(asker, s.shape(), held, askerId);
         if (placed == null) {
             full.log(Level.WARNING, () -> self + ": refused a " + asker + ": the tree is full");
             return Control.of(Control.Kind.REFUSED, 0, "the tree has no room for another " + asker);
         }
+        // nobody known there and nobody on the way: the joiner founds the cell's group without waiting
+        // for members (the root itself is never empty to a peer that asks the root's coordinator)
+        boolean empty = asker == PeerRole.SUPER && !placed.isRoot() && held.getOrDefault(placed, 0) == 0
+                && known.count(placed, PeerRole.SUPER, askerId) == 0;
         if (asker != PeerRole.CLIENT) {
             long hold = TimeUnit.MILLISECONDS.toNanos(RESERVATION_MS + 5L * s.discoveryTimeoutMs() + s.bindTimeoutMs());
             reservations.put(askerId.isEmpty() ? "?" + (++anonymous) : askerId, new Reservation(asker, placed, now + hold));
         }
-        return Control.of(Control.Kind.CELL, 0, placed.toString());
+        return Control.of(Control.Kind.CELL, empty ? EMPTY_CELL : 0, placed.toString());
     }
 
     private static boolean joined(TreeView known, String peer, CellId cell) {
@@ -197,7 +204,8 @@ final class Placement implements DiscoveryResponder {
         if (held.stream().noneMatch(r -> r.role() == PeerRole.SUPER)) {
             return;
         }
-        join.requestParent(silent, parents -> {
+        // one answer is enough to know the cell is alive
+        join.requestParent(silent, true, parents -> {
             if (parents.isEmpty()) {
                 LOG.log(Level.INFO, "{0}: nobody answers in cell {1}: forgetting {2}", self, silent, held);
                 membership.onLeave(held, true);

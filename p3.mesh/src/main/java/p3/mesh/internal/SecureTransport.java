@@ -65,7 +65,7 @@ final class SecureTransport {
         }
 
         private GroupSpec certified(GroupSpec spec) {
-            return new GroupSpec(spec.cluster(), spec.member(), spec.multicast(), credentials);
+            return spec.withCredentials(credentials);
         }
     }
 

@@ -51,9 +51,14 @@ final class TreeView {
     }
 
     int count(CellId cell, PeerRole role) {
+        return count(cell, role, null);
+    }
+
+    /** @param except a peer not to count (null for none) */
+    int count(CellId cell, PeerRole role, String except) {
         int n = 0;
         for (PeerRecord r : byPeer.values()) {
-            if (r.role() == role && cell.equals(r.cell())) {
+            if (r.role() == role && cell.equals(r.cell()) && !r.peer().equals(except)) {
                 n++;
             }
         }
@@ -96,19 +101,27 @@ final class TreeView {
      * GetCell: where a new peer of that role goes, counting {@code reserved} placements not yet
      * joined. Super-peers fill the top of the tree first, in a cell whose parent cell has
      * super-peers; sensors go to the deepest cells with super-peers and room first, never the
-     * root; clients go to the root.
+     * root; clients go to the root. The asker's own record does not count: a peer that asks is
+     * not where it was (it left its cell, or lost it), and counting it where it was made the tree
+     * look full to the peers of an orphaned subtree asking again while the root still held them.
      *
+     * @param asker the peer asking, or null
      * @return the cell, or {@code null} when the tree has no room
      */
     CellId place(PeerRole role, TreeShape shape, Map<CellId, Integer> reserved) {
+        return place(role, shape, reserved, null);
+    }
+
+    /** {@link #place(PeerRole, TreeShape, Map)} for a peer that may be known already. */
+    CellId place(PeerRole role, TreeShape shape, Map<CellId, Integer> reserved, String asker) {
         if (role == PeerRole.CLIENT) {
             return CellId.ROOT;
         }
         List<CellId> cells = shape.cells();
         if (role == PeerRole.SUPER) {
             for (CellId c : cells) {
-                int supers = count(c, PeerRole.SUPER) + reserved.getOrDefault(c, 0);
-                boolean reachable = c.isRoot() || count(c.parent(), PeerRole.SUPER) > 0;
+                int supers = count(c, PeerRole.SUPER, asker) + reserved.getOrDefault(c, 0);
+                boolean reachable = c.isRoot() || count(c.parent(), PeerRole.SUPER, asker) > 0;
                 if (reachable && supers < shape.superPeers(c)) {
                     return c;
                 }
@@ -120,7 +133,7 @@ final class TreeView {
             if (c.isRoot() || count(c, PeerRole.SUPER) == 0) {
                 continue;
             }
-            int sensors = count(c, PeerRole.SENSOR) + reserved.getOrDefault(c, 0);
+            int sensors = count(c, PeerRole.SENSOR, asker) + reserved.getOrDefault(c, 0);
             if (sensors < shape.sensorsPerCell()) {
                 return c;
             }

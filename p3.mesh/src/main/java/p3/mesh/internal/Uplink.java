@@ -230,10 +230,14 @@ final class Uplink {
         bindings.forEach(classLinks::fill);
     }
 
-    /** Pre-binding: links to one backup parent, opened while bound. A second failure before it is re-made is a slow path. */
-    void prebind() {
+    /**
+     * Pre-binding: links to one backup parent, opened while bound. A second failure before it is re-made is a slow path.
+     *
+     * @return false when there is no backup to pre-bind (nor one pre-bound): the candidates are all bound
+     */
+    boolean prebind() {
         if (!s.prebind() || s.role() == PeerRole.CLIENT || !status.bound() || !prebound.isEmpty()) {
-            return;
+            return true;
         }
         List<String> bound = parents();
         for (PeerRecord backup : ordered(candidates)) {
@@ -246,9 +250,16 @@ final class Uplink {
                         b.close(true);
                     }
                 });
-                return;
+                return true;
             }
         }
+        return false;
+    }
+
+    /** The super-peers of the parent cell, asked for after a rebind that took the first one: backups, and one pre-bound. */
+    void backups(List<PeerRecord> parents) {
+        candidates = List.copyOf(parents);
+        prebind();
     }
 
     private void dropPrebound() {
@@ -286,12 +297,11 @@ final class Uplink {
         bindToOneOf(ordered(candidates), 0, new ArrayList<>(), done);
     }
 
-    /** A binding's MESH link closed: if it is a current one, the parent is lost. */
-    private void lost(Binding b, CloseReason reason) {
+    /** A binding's MESH link closed (heard at {@code detected}): if it is a current one, the parent is lost. */
+    private void lost(Binding b, CloseReason reason, long detected) {
         if (!bindings.contains(b) || status.finished()) {
             return;
         }
-        long detected = time.nanoTime();
         b.close(false);
         List<Binding> rest = new ArrayList<>(bindings);
         rest.remove(b);
@@ -303,7 +313,7 @@ final class Uplink {
     void check() {
         for (Binding b : bindings) {
             if (!b.links.meshOpen()) {
-                lost(b, CloseReason.RESET);
+                lost(b, CloseReason.RESET, time.nanoTime());
                 return; // the bindings changed
             }
         }
@@ -376,8 +386,8 @@ final class Uplink {
         }
     }
 
-    /** Strand: a link of a binding closed. */
-    void closed(Binding binding, Link link, CloseReason reason) {
+    /** Strand: a link of a binding closed, heard at {@code detected}. */
+    void closed(Binding binding, Link link, CloseReason reason, long detected) {
         if (binding.closedByUs || !binding.links.clear(link)) {
             return;
         }
@@ -391,6 +401,6 @@ final class Uplink {
             prebind();
             return;
         }
-        lost(binding, reason);
+        lost(binding, reason, detected);
     }
 }

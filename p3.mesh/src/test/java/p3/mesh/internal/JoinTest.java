@@ -94,8 +94,9 @@ class JoinTest {
 
     /**
      * The root fails, and with it the only way up: the super-peer of cell 01 and that of cell 011
-     * both find nobody. Each waits its rank times the stagger (4 for 01, 8 for 011) before founding;
-     * so 01's founds the root, and 011's, asking after its longer wait, is placed under it.
+     * both find nobody. Each waits its rank times the stagger before founding (0 for 01, whose peers
+     * take the turns of a root that is gone, 4 for 011); so 01's founds the root at once, and 011's,
+     * asking after its wait, is placed under it.
      */
     @Test
     void afterTheRootFailsTheShallowerSuperPeerFoundsItAfterItsStaggerAndTheDeeperJoinsUnderIt() throws Exception {
@@ -110,19 +111,19 @@ class JoinTest {
 
         sp1.crash();
         assertThat(sp2.state()).isEqualTo(PeerState.REBINDING);
-        // sp2: RequestParent of the root (D), leaves 01, RequestCell (D), waits 4 x stagger, RequestCell (D)
-        long founds = 3L * DISCOVERY_MS + 4L * STAGGER_MS;
+        // sp2: RequestParent of the root (D), leaves 01, RequestCell (D), founds at once
+        long founds = 2L * DISCOVERY_MS;
         mesh.advanceMs(founds - 1);
         assertThat(mesh.members(ROOT)).isEmpty();
         assertThat(sp2.state()).isEqualTo(PeerState.JOINING);
-        assertThat(sp3.state()).isEqualTo(PeerState.JOINING);
+        assertThat(sp3.state()).as("still asking cell 01 for a parent").isEqualTo(PeerState.REBINDING);
         mesh.advanceMs(1);
         assertThat(mesh.members(ROOT)).containsExactly("sp2");
         assertThat(sp2.state()).isEqualTo(PeerState.BOUND);
         assertThat(sp2.cell()).isEqualTo(ROOT);
 
-        // sp3 lost sp2 when it left cell 01 (at D), asked 01 for a parent (D), asked for a cell (D), and waits 8 x stagger
-        long sp3Asks = 3L * DISCOVERY_MS + 8L * STAGGER_MS;
+        // sp3 lost sp2 when it left cell 01 (at D), asked 01 for a parent (D), asked for a cell (D), and waits 4 x stagger
+        long sp3Asks = 3L * DISCOVERY_MS + 4L * STAGGER_MS;
         mesh.advanceMs(sp3Asks - founds - 1);
         assertThat(sp3.state()).isEqualTo(PeerState.JOINING);
         mesh.advanceMs(1);
@@ -335,13 +336,12 @@ class JoinTest {
         int parentRequests = mesh.asked("0", Control.Kind.REQUEST_PARENT).size();
 
         mesh.peer(parent).crash();
-        assertThat(sp3.state()).isEqualTo(PeerState.REBINDING);
-        mesh.advanceMs(DISCOVERY_MS);
-
+        // the first super-peer that answers is enough: no waiting out the discovery timeout
         assertThat(sp3.state()).isEqualTo(PeerState.BOUND);
         assertThat(sp3.parents()).containsExactly("sp4");
         assertThat(sp3.cell()).isEqualTo(C01);
-        assertThat(mesh.asked("0", Control.Kind.REQUEST_PARENT)).hasSize(parentRequests + 1);
+        // the request of the rebind, then the one for backups once bound
+        assertThat(mesh.asked("0", Control.Kind.REQUEST_PARENT)).hasSize(parentRequests + 2);
         assertThat(mesh.asked("0", Control.Kind.REQUEST_CELL)).as("no whole join").hasSize(cellRequests);
         assertThat(sp3.failures()).singleElement().satisfies(f -> {
             assertThat(f.failed()).isEqualTo(parent);

@@ -67,6 +67,17 @@ class TreeViewTest {
     }
 
     @Test
+    void aPeerAskingAgainDoesNotTakeTheRoomOfWhereItWas() {
+        // a tiny tree, full as the root knows it: the peer of cell 01 lost its parent and asks again
+        TreeShape tiny = new TreeShape(1, 1, List.of(1), 0);
+        add(PeerRole.SUPER, "0");
+        PeerRecord asker = add(PeerRole.SUPER, "01");
+        assertThat(tree.place(PeerRole.SUPER, tiny, Map.of())).isNull();
+        assertThat(tree.place(PeerRole.SUPER, tiny, Map.of(), asker.peer())).hasToString("01");
+        assertThat(tree.place(PeerRole.SUPER, tiny, Map.of(), "another")).as("a newcomer still finds it full").isNull();
+    }
+
+    @Test
     void olderNewsNeverUndoesNewer() {
         PeerRecord r = add(PeerRole.SUPER, "01");
         PeerRecord moved = new PeerRecord(r.peer(), r.role(), CellId.of("02", 2), "x", r.links(), 5);

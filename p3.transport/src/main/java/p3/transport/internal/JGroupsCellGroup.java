@@ -22,6 +22,7 @@ import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.util.NameCache;
 import org.jgroups.util.Util;
 
@@ -323,6 +324,7 @@ final class JGroupsCellGroup implements CellGroup, Receiver {
             return; // already left or crashed
         }
         try {
+            closeFailureDetector();
             // drops everything below GMS and closes the sockets: no leave message gets out
             Util.shutdown(channel);
         } catch (Exception e) {
@@ -330,6 +332,21 @@ final class JGroupsCellGroup implements CellGroup, Receiver {
             channel.close();
         } finally {
             gone();
+        }
+    }
+
+    /**
+     * A killed process's sockets all close at once. Util.shutdown closes FD_SOCK2's server only when
+     * the stack stops, after the channel's own shutdown (5 s on the tcp stack, where the transport
+     * closes its connections gracefully first): closed first here, so that the cell-mates see a crash
+     * as they would see a real one. Its handler goes first, so that the closing member does not take
+     * its own closed connections for its neighbours' failures and suspect them.
+     */
+    private void closeFailureDetector() {
+        FD_SOCK2 fd = channel.getProtocolStack().findProtocol(FD_SOCK2.class);
+        if (fd != null) {
+            fd.setHandlerToNull();
+            fd.stop();
         }
     }
 
