@@ -243,6 +243,27 @@ final class Join {
         });
     }
 
+    /**
+     * Whether this super-peer is one too many in its cell, and leaves it to join anew. Groups of one
+     * cell founded apart (founders racing a rebuild, or the two sides of a partition) merge into one
+     * view later, which may hold more super-peers than the cell has places: every member sees the
+     * same order, so the ones beyond the places, and only they, move. Left as it was, a root cell of
+     * twelve placed peers with two coordinators' views of the tree, and some cells were never filled.
+     */
+    boolean overfull(List<String> members) {
+        CellId mine = routing.table().cell();
+        if (role != PeerRole.SUPER || mine == null || !status.bound()
+                || members.indexOf(self) < s.shape().superPeers(mine)) {
+            return false;
+        }
+        LOG.log(Level.WARNING, "{0}: cell {1} holds more super-peers than its {2} places ({3}); joining anew", self,
+                mine, s.shape().superPeers(mine), members);
+        uplink.unbind();
+        cell.leave(true);
+        joinMesh();
+        return true;
+    }
+
     // ---------------------------------------------------------------------------------------
     // Rebind
 

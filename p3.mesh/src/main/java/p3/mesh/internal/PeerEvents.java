@@ -62,6 +62,9 @@ final class PeerEvents implements Cell.Events, Uplink.Events, Downlinks.Events {
     @Override
     public void onView(CellView view, long detectedNanos) {
         cell.members(view.members());
+        if (join.overfull(view.members())) {
+            return;
+        }
         boolean coordinator = cell.coordinator();
         List<PeerRecord> gone = new ArrayList<>();
         for (String m : view.left()) {

@@ -195,6 +195,12 @@ final class Placement implements DiscoveryResponder {
             metrics.malformed.increment();
             return;
         }
+        if (silent.equals(routing.table().cell())) {
+            // its own cell's members are the group's view, not guesses; a joiner that heard nobody
+            // there asked while the cell was still forming. Forgetting them once left a rebuilt root
+            // that knew neither itself nor its mate, and refused every joiner as if the tree were full.
+            return;
+        }
         List<PeerRecord> held = new ArrayList<>();
         for (PeerRecord r : membership.known().all()) {
             if (silent.equals(r.cell()) && r.role() != PeerRole.CLIENT) {

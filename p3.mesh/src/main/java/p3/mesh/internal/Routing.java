@@ -54,6 +54,7 @@ final class Routing {
     private final PeerMetrics metrics;
     private final Delivery delivery;
     private final RateLimitedLog badTargets = new RateLimitedLog(LOG, 5000);
+    private final RateLimitedLog loops = new RateLimitedLog(LOG, 5000);
     private volatile RoutingTable table = RoutingTable.EMPTY;
     private volatile Custodian custodian = Custodian.NONE;
 
@@ -101,7 +102,7 @@ final class Routing {
                 custodian.hold(f, from);
             }
         }
-        return routeOn(f, fromCell);
+        return routeOn(f, fromCell, from);
     }
 
     /**
@@ -109,17 +110,27 @@ final class Routing {
      * cell-mate. A frame that came through the cell is not sent through the cell again.
      */
     boolean routeOn(Frame f, boolean fromCell) {
+        return routeOn(f, fromCell, "");
+    }
+
+    /**
+     * {@link #routeOn(Frame, boolean)} for a frame that came from {@code from}: it never goes back
+     * there. In a tree that is a routing loop, which stale state can make while a rebuilt tree
+     * settles: seen once after the root cell crashed, two super-peers passed the same frames back and
+     * forth some 3,000 times a second until the run ended.
+     */
+    private boolean routeOn(Frame f, boolean fromCell, String from) {
         if (f.targetPeer().equals(self)) {
             delivery.deliver(f, "");
             return true;
         }
         RoutingTable t = table;
         Child direct = t.children().get(f.targetPeer());
-        if (direct != null && forward(direct.links.get(f.trafficClass()), f)) {
+        if (direct != null && !direct.peer.equals(from) && forward(direct.links.get(f.trafficClass()), f)) {
             return true;
         }
         if (role != PeerRole.SUPER) {
-            return sendUp(t, f) || dropped();
+            return sendUp(t, f, from) || dropped();
         }
         CellId mine = t.cell();
         CellId target;
@@ -133,7 +144,7 @@ final class Routing {
             return dropped();
         }
         if (!mine.contains(target)) {
-            return sendUp(t, f) || dropped();
+            return sendUp(t, f, from) || backwards(f, from);
         }
         String mate;
         if (target.equals(mine)) {
@@ -141,7 +152,7 @@ final class Routing {
         } else {
             CellId next = mine.childToward(target);
             for (Child c : t.childCells().getOrDefault(next, List.of())) {
-                if (forward(c.links.get(f.trafficClass()), f)) {
+                if (!c.peer.equals(from) && forward(c.links.get(f.trafficClass()), f)) {
                     return true;
                 }
             }
@@ -156,12 +167,12 @@ final class Routing {
 
     /** Up through a parent binding, the first that takes it. */
     boolean sendUp(Frame f) {
-        return sendUp(table, f);
+        return sendUp(table, f, "");
     }
 
-    private boolean sendUp(RoutingTable t, Frame f) {
+    private boolean sendUp(RoutingTable t, Frame f, String from) {
         for (Binding b : t.uplinks()) {
-            if (forward(b.links.get(f.trafficClass()), f)) {
+            if (!b.peer().equals(from) && forward(b.links.get(f.trafficClass()), f)) {
                 return true;
             }
         }
@@ -225,6 +236,19 @@ final class Routing {
             metrics.controlBytes.add(f.payloadLength());
         }
         return true;
+    }
+
+    /** Dropped: the way on leads back where the frame came from (counted, logged now and then). */
+    private boolean backwards(Frame f, String from) {
+        if (!from.isEmpty()) {
+            for (Binding b : table.uplinks()) {
+                if (b.peer().equals(from)) {
+                    loops.log(Level.WARNING, () -> self + ": frames from " + from + " would go back to it (a routing "
+                            + "loop while the tree settles), dropped, such as " + f);
+                }
+            }
+        }
+        return dropped();
     }
 
     private boolean dropped() {

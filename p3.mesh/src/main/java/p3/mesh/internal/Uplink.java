@@ -338,6 +338,17 @@ final class Uplink {
         return all;
     }
 
+    /** Strand: this peer moves (it joins anew while bound): its parents hear a goodbye. */
+    void unbind() {
+        List<Binding> was = held();
+        bindings = List.of();
+        prebound = List.of();
+        routing.update(t -> t.withUplinks(List.of()));
+        for (Binding b : was) {
+            b.close(true);
+        }
+    }
+
     /** Leaving (gracefully) or crashing (abruptly): every binding and backup goes. Any thread, once the strand is done. */
     void closeAll(boolean gracefully) {
         for (Binding b : routing.table().uplinks()) {
