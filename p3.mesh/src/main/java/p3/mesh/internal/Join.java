@@ -49,7 +49,10 @@ final class Join {
     private DiscoveryEndpoint discovery;
     /** Counts attempts: a continuation of an older one does nothing. */
     private long attempt;
-    /** A cell the root placed this peer under where nobody answered: the root is told, to check it. */
+    /**
+     * A cell the root placed this peer under where nobody answered, or in which it found no room: the
+     * root is told, to check it.
+     */
     private CellId unanswered;
     /** The failure a rejoin is the rebind of, or -1. */
     private int rejoinOf = -1;
@@ -94,14 +97,19 @@ final class Join {
         }
         long a = ++attempt;
         status.set(PeerState.JOINING);
-        requestCell(a, false);
+        requestCell(a, 0);
     }
 
-    /** RequestCell: the root cell's coordinator says where; a super-peer that hears nothing founds the root after its turn. */
-    private void requestCell(long a, boolean afterTurn) {
-        CellId silent = unanswered;
+    /**
+     * RequestCell: the root cell's coordinator says where; a super-peer that hears nothing founds the
+     * root after its turn.
+     *
+     * @param silent rounds of this attempt that nobody answered
+     */
+    private void requestCell(long a, int silent) {
+        CellId checked = unanswered;
         Control request = Control.of(Control.Kind.REQUEST_CELL, 0,
-                role.name() + ":" + self + (silent == null ? "" : ":" + silent));
+                role.name() + ":" + self + (checked == null ? "" : ":" + checked));
         ask(CellId.ROOT, request, 1, replies -> {
             if (a != attempt || status.finished()) {
                 return;
@@ -111,11 +119,12 @@ final class Join {
             } else if (role != PeerRole.SUPER) {
                 LOG.log(Level.INFO, "{0}: no root cell answers; trying again", self);
                 retryLater(a);
-            } else if (foundingRank() > 0 && !afterTurn) {
+            } else if (silent + 1 < roundsBeforeFounding()) {
                 // peers that were deeper, or later in their cell, wait longer, so that one founds the root
-                time.after((long) foundingRank() * s.foundingStaggerMs(), TimeUnit.MILLISECONDS, () -> {
+                long wait = (long) Math.max(1, silent == 0 ? foundingRank() : 1) * s.foundingStaggerMs();
+                time.after(wait, TimeUnit.MILLISECONDS, () -> {
                     if (a == attempt) {
-                        requestCell(a, true);
+                        requestCell(a, silent + 1);
                     }
                 });
             } else {
@@ -124,6 +133,23 @@ final class Join {
                 bindToCell(a, CellId.ROOT, true);
             }
         });
+    }
+
+    /**
+     * How many requests in a row nobody answers before this super-peer founds the root. Silence is
+     * weak evidence on a busy machine: a root that answers after the discovery timeout is alive, and
+     * a second root founded beside it splits the mesh until the groups merge. Seen forming 250 and 500
+     * sensors on a starved JVM, and after a level-1 cell crashed on a machine at load 40: fresh and
+     * deep super-peers founded root cells of their own. The first super-peer of a new mesh asks
+     * twice, deeper ones three times; only the first peer of a cell just below the root, whose
+     * parents there refused it, founds at once, so that a root that crashed is rebuilt fast.
+     */
+    private int roundsBeforeFounding() {
+        CellId previous = routing.table().cell();
+        if (previous == null) {
+            return 2;
+        }
+        return previous.depth() <= 1 && foundingRank() == 0 ? 1 : 3;
     }
 
     /**
@@ -199,6 +225,7 @@ final class Join {
             if (in) {
                 settle(a, target, parents);
             } else {
+                unanswered = target; // full, most likely: the root's view of it is behind, and the root is told
                 retryLater(a);
             }
         });

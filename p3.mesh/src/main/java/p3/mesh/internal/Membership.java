@@ -150,6 +150,17 @@ final class Membership {
         }
     }
 
+    /** The root asked a cell who serves there: the super-peers that answered, told to the root cell too. */
+    void learnedFrom(CellId asked, List<PeerRecord> answered) {
+        boolean changed = false;
+        for (PeerRecord r : answered) {
+            changed |= !r.peer().equals(self) && asked.equals(r.cell()) && known.put(r);
+        }
+        if (changed) {
+            cell.announce(Control.records(Control.Kind.CELL_RECORDS, 0, answered));
+        }
+    }
+
     /** This peer leaves: the cell and the parent are told (MeshServiceLeave). */
     void leave() {
         PeerRecord me = known.get(self);

@@ -182,10 +182,12 @@ final class Placement implements DiscoveryResponder {
     }
 
     /**
-     * A joiner found nobody in a cell this root placed it under: the peers the root holds there may
-     * have crashed unseen (while they were rebinding, with no parent or cell-mate to notice). The
-     * root asks the cell itself, and forgets them when nobody answers, so that the next placement
-     * goes elsewhere.
+     * A joiner found nobody in a cell this root placed it under, or no room there: the peers the root
+     * holds there may have crashed unseen (while they were rebinding, with no parent or cell-mate to
+     * notice), or moved in unseen. The root asks the cell itself: it forgets them when nobody answers,
+     * and learns who is there from the answers, so that the next placement goes elsewhere. Seen after
+     * a level-1 cell crashed whole: a root that missed one of the two super-peers that had refounded
+     * the cell placed a third there every 250 ms for the 20 s the test waited, and each found it full.
      */
     private void checkSilentCell(String cellName) {
         CellId silent;
@@ -210,11 +212,12 @@ final class Placement implements DiscoveryResponder {
         if (held.stream().noneMatch(r -> r.role() == PeerRole.SUPER)) {
             return;
         }
-        // one answer is enough to know the cell is alive
-        join.requestParent(silent, true, parents -> {
+        join.requestParent(silent, false, parents -> {
             if (parents.isEmpty()) {
                 LOG.log(Level.INFO, "{0}: nobody answers in cell {1}: forgetting {2}", self, silent, held);
                 membership.onLeave(held, true);
+            } else {
+                membership.learnedFrom(silent, parents);
             }
         });
     }

@@ -23,6 +23,8 @@ final class FakeMesh implements AutoCloseable {
     static final int DISCOVERY_MS = 250;
     static final int BIND_MS = 1000;
     static final int STAGGER_MS = 200;
+    /** How long the first super-peer of a mesh takes to found the root: it asks twice, a stagger apart. */
+    static final int FOUNDING_MS = 2 * DISCOVERY_MS + STAGGER_MS;
 
     final ManualScheduler clock = new ManualScheduler(ManualScheduler.inline());
     final FakeTransport net = new FakeTransport(clock);
