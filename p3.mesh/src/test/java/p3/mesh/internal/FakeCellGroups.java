@@ -128,6 +128,17 @@ final class FakeCellGroups implements CellGroups {
             }
         }
 
+        /**
+         * A view such as a merge of groups founded apart gives: members in the merge's order, which
+         * may hold more than the mesh let in (the names it does not know stand for the other side).
+         */
+        synchronized void mergedView(List<String> order) {
+            CellView v = new CellView(++viewId, List.copyOf(order), List.of(), List.of());
+            for (Member o : List.copyOf(members)) {
+                net.call(o.name + ": onView", () -> o.listener.onView(v));
+            }
+        }
+
         synchronized boolean send(Member from, String to, byte[] payload) {
             if (!members.contains(from) || (to != null && members.stream().noneMatch(m -> m.name.equals(to)))) {
                 return false;

@@ -101,6 +101,30 @@ class JoinTest {
     }
 
     /**
+     * Groups of one cell founded apart (founders racing a rebuild) merge into one view with more
+     * super-peers than the cell has places: the one beyond them leaves and joins anew, the others stay.
+     */
+    @Test
+    void aSuperPeerBeyondItsCellsPlacesAfterAMergeLeavesAndJoinsAnew() throws Exception {
+        mesh = new FakeMesh(2, 1, List.of(2, 2), 2);
+        Peer sp1 = mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(FOUNDING_MS);
+        Peer sp2 = mesh.start("sp2", PeerRole.SUPER);
+        assertThat(mesh.members(ROOT)).containsExactly("sp1", "sp2");
+        int asked = mesh.asked("0", Control.Kind.REQUEST_CELL).size();
+
+        mesh.net.groups.cluster(FakeMesh.cluster(ROOT)).mergedView(List.of("sp1", "sp9", "sp2"));
+
+        assertThat(mesh.asked("0", Control.Kind.REQUEST_CELL)).as("sp2 asked the root for a place again")
+                .hasSize(asked + 1);
+        assertThat(sp1.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sp2.state()).as(mesh.describe()).isEqualTo(PeerState.BOUND);
+        assertThat(mesh.members(ROOT)).as("sp2 left and was placed where there is room").containsExactly("sp1",
+                "sp2");
+        assertThat(mesh.troubles()).isEmpty();
+    }
+
+    /**
      * The root fails, and with it the only way up: the super-peer of cell 01 and that of cell 011
      * both find nobody. Each waits its rank times the stagger before founding (0 for 01, whose peers
      * take the turns of a root that is gone, 4 for 011); so 01's founds the root at once, and 011's,
