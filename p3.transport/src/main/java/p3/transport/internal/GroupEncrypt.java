@@ -98,6 +98,14 @@ final class GroupEncrypt extends ASYM_ENCRYPT {
             refusals.refuse(Rejection.BAD_GROUP_MESSAGE, local, "key material in a message from " + msg.getSrc());
             return retval;
         }
+        if (hdr != null && hdr.type() == EncryptHeader.FETCH_SHARED_KEY && holds(hdr.version())) {
+            // ASYM_ENCRYPT fetches on every such message, and a resent JOIN_RSP or VIEW (UNICAST3 and
+            // NAKACK2 resend above this protocol, through it) asked for another TLS round with the key
+            // server for a key already here: measured, a newcomer ran a fetch per resend for seconds,
+            // threads blocked in handshakes, and a crash of the key server left them failing on it
+            // while the new view waited for the CPU
+            return retval;
+        }
         return super.processEncryptMessage(msg, hdr, retval);
     }
 
@@ -205,6 +213,11 @@ final class GroupEncrypt extends ASYM_ENCRYPT {
                     + " that does not decrypt: " + e);
             return null;
         }
+    }
+
+    /** Whether the key of this version is installed (current, or kept for the messages sent under it). */
+    private boolean holds(byte[] version) {
+        return version != null && (Arrays.equals(version, sym_version) || key_map.containsKey(new AsciiString(version)));
     }
 
     /** Whether the message is a member's, under a key version this member has not installed. */

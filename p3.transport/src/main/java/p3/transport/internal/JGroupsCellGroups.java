@@ -317,7 +317,7 @@ public final class JGroupsCellGroups implements CellGroups {
             stack.add(new PING());
         }
         case TCP -> {
-            TCP tcp = new TCP();
+            TCP tcp = new CellTcp();
             tcp.setValue("bind_addr", settings.bindAddress()).setValue("bind_port", settings.tcpBindPort())
                     .setValue("port_range", settings.tcpPortRange());
             if (secure) {
