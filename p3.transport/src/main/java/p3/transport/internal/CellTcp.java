@@ -15,10 +15,10 @@ final class CellTcp extends TCP {
     }
 
     /**
-     * Closes the listening socket and every connection at once, as a killed process's close. The
-     * channel's own close gets to them only after its shutdown, tens of ms later: meanwhile the
-     * listening socket accepts the cell-mates' probes (VerifySuspect), which then find no proof of
-     * the crash and wait for the verification's timeout.
+     * Closes the listening socket at once, as a killed process's close would (its connections close
+     * with the channel). The channel's own close gets to it only after its shutdown, tens of ms
+     * later: meanwhile the listening socket accepts the cell-mates' probes (VerifySuspect), which then
+     * find no proof of the crash and wait for the verification's timeout.
      */
     void closeSockets() {
         if (srv != null) {
