@@ -78,10 +78,10 @@ public final class MeshCommand implements Callable<Integer> {
     Duration measure;
 
     @Option(names = "--link-heartbeat", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "inproc: every link sends a heartbeat when it sent nothing for this long, and is closed "
-                    + "as dead when it received nothing for 6 times as long (the runtime's 250ms and 1500ms by "
-                    + "default). Each idle link costs a heartbeat each way this often: a large mesh's idle links "
-                    + "take the event loops' CPU (see the README's scale section).")
+            description = "inproc: every MESH link sends a heartbeat when it sent nothing for this long, and is "
+                    + "closed as dead when it received nothing for 6 times as long (the runtime's 250ms and 1500ms "
+                    + "by default); the other classes' links ride on their pair's MESH link. Each idle MESH link "
+                    + "costs a heartbeat each way this often (see the README's scale section).")
     Duration linkHeartbeat;
 
     @Option(names = "--warmup-run", paramLabel = "TIME", converter = DurationConverter.class, defaultValue = "5s",
