@@ -82,7 +82,11 @@ final class PeerEvents implements Cell.Events, Uplink.Events, Downlinks.Events {
         } else if (!gone.isEmpty()) {
             membership.forget(gone);
         }
-        if (coordinator && !view.joined().isEmpty() && view.members().size() > 1) {
+        // every member, not the coordinator alone, tells a newcomer what it knows, and the newcomer
+        // tells them: a cell formed again after a crash (the root's, most of all) has members that
+        // each heard of other children first; with the coordinator alone speaking, a record that a
+        // later member held never reached it (seen: a rebuilt root without one of its sensors)
+        if (!view.joined().isEmpty() && view.members().size() > 1) {
             cell.announce(Control.records(Control.Kind.CELL_RECORDS, 0, membership.known().all()));
         }
     }
