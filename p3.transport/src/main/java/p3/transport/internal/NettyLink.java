@@ -114,6 +114,11 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
         ch.writeAndFlush(bytes, ch.voidPromise());
     }
 
+    /** For a test: the loop this link runs on. */
+    io.netty.channel.EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
     @Override
     public boolean isWritable() {
         return channel.isWritable();

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -40,7 +42,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import p3.security.PeerCredentials;
@@ -103,6 +104,8 @@ public final class NettyLinks implements Links {
     private final Refusals refusals = new Refusals(counters, "link");
     /** Each local peer's TLS contexts, made on its first link; weak, so a peer gone takes its own along. */
     private final Map<PeerCredentials, TlsContexts> tls = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Each event loop's liveness timer, which ticks all the links of that loop. */
+    private final Map<EventLoop, Liveness.Ticker> tickers = new ConcurrentHashMap<>();
 
     @Activate
     public NettyLinks(Config c) {
@@ -235,7 +238,8 @@ public final class NettyLinks implements Links {
     /**
      * TLS when secured, then liveness (so that any input counts as life), framing and the link, which
      * encodes what it sends itself. The handshake must end within the connect timeout, like the HELLO
-     * exchange after it.
+     * exchange after it. Liveness ticks on the channel's loop (see {@link Liveness} for why not
+     * Netty's IdleStateHandler).
      */
     private void compose(Channel ch, SslContext tls, NettyLink link) {
         if (tls != null) {
@@ -244,9 +248,19 @@ public final class NettyLinks implements Links {
             ch.pipeline().addLast(ssl);
         }
         ch.pipeline().addLast(
-                new IdleStateHandler(settings.idleTimeoutMs(), settings.heartbeatMs(), 0, TimeUnit.MILLISECONDS),
+                new Liveness(ticker(ch.eventLoop()),
+                        Liveness.idleTicks(settings.heartbeatMs(), settings.idleTimeoutMs())),
                 new FrameDecoder(settings.maxFrameLength(), counters),
                 link);
+    }
+
+    private Liveness.Ticker ticker(EventLoop loop) {
+        return tickers.computeIfAbsent(loop, l -> new Liveness.Ticker(l, settings.heartbeatMs()));
+    }
+
+    /** For a test: how many links the loops' liveness timers tick. */
+    int tickedLinks() {
+        return tickers.values().stream().mapToInt(Liveness.Ticker::size).sum();
     }
 
     private TlsContexts tls(PeerCredentials c) {

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -203,6 +204,27 @@ class LinksTest {
                     .until(() -> link.isOpen() && child.closed.isEmpty());
             assertThat(parent.closed).isEmpty();
             assertThat(parent.frames).as("heartbeats do not reach the handler").isEmpty();
+        } finally {
+            quick.close();
+        }
+    }
+
+    @Test
+    void aPauseOfTheWholeLoopLongerThanTheIdleTimeoutClosesNoLink() throws Exception {
+        NettyLinks quick = new NettyLinks(new LinkSettings(1, true, 1 << 16, 1 << 10, 1 << 12, 1000, 50, 300));
+        Recorder parent = new Recorder();
+        Recorder child = new Recorder();
+        try (LinkServer server = quick.listen(ANY_LOOPBACK, "sp-a", parent)) {
+            Link link = connect(quick, server, "sensor-1", TrafficClass.EVENT, child);
+            await().atMost(BOUND).until(() -> parent.opened.size() == 1);
+            // both ends share the one loop: stall it three idle timeouts, as a GC pause or a starved process does
+            ((NettyLink) link).eventLoop().submit(() -> LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(900)))
+                    .syncUninterruptibly();
+            await().during(Duration.ofMillis(600)).atMost(BOUND)
+                    .until(() -> link.isOpen() && child.closed.isEmpty() && parent.closed.isEmpty());
+            assertThat(quick.tickedLinks()).isEqualTo(2);
+            link.close();
+            await().atMost(BOUND).until(() -> parent.closed.size() == 1 && quick.tickedLinks() == 0);
         } finally {
             quick.close();
         }
