@@ -9,8 +9,14 @@ package p3.transport;
  * @param lowWaterMark     outbound bytes under which a full link accepts frames again
  * @param highWaterMark    outbound bytes over which a link refuses frames
  * @param connectTimeoutMs how long a connection and its HELLO exchange may take
- * @param heartbeatMs      a link idle for this long sends a heartbeat
- * @param idleTimeoutMs    a link that received nothing for this long is dead
+ * @param heartbeatMs      a MESH link that sent nothing for this long sends a heartbeat; links of the
+ *                         other classes send none (see idleTimeoutMs)
+ * @param idleTimeoutMs    a MESH link that received nothing for this long is dead, and closes. Links of
+ *                         the other classes are not closed for silence: the liveness of a pair of peers
+ *                         rides on their MESH link, and the mesh closes the pair's other links when it
+ *                         dies, so that a hung peer is still found within this time. Heartbeats on
+ *                         every link took most of the event loops at scale (thousands of links in one
+ *                         process, the receiving end of each data link writing only heartbeats)
  * @param ipTos            mark each class's sockets with its DSCP
  * @param tlsProvider      which TLS implementation secures the links of peers with credentials (since 1.2)
  * @since 1.1 (in the implementation before)

@@ -16,6 +16,8 @@ final class Counters implements TransportStats {
     final LongAdder framesRefused = new LongAdder();
     final LongAdder linksOpened = new LongAdder();
     final LongAdder linksClosed = new LongAdder();
+    /** Not in {@link TransportStats} (its API is versioned): a test reads it, and they are in framesSent too. */
+    final LongAdder heartbeatsSent = new LongAdder();
     private final LongAdder[] rejections = new LongAdder[Rejection.values().length];
 
     Counters() {

@@ -8,15 +8,28 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.timeout.IdleStateEvent;
+import p3.transport.TrafficClass;
 
 /**
  * A link's liveness, counted in ticks of its event loop rather than in wall-clock time. Not
  * sharable. Each tick, a link that wrote nothing since the last one is told {@link
  * IdleStateEvent#WRITER_IDLE_STATE_EVENT} (it sends a heartbeat), and one that read nothing for
  * {@code idleTicks} ticks in a row {@link IdleStateEvent#READER_IDLE_STATE_EVENT} (it closes as dead).
+ *
+ * <p>Only MESH links are watched ({@link #watches}): the liveness of a pair of peers rides on their
+ * MESH link, and the mesh closes the pair's other links when that one dies. Links of the other
+ * classes send no heartbeats and are not closed for silence; they still close on a TCP close or
+ * reset, a write that fails, a TLS error, or when the mesh closes them. Why: at scale (500 sensors
+ * and 170 super-peers in one JVM on 2 cores, thousands of links) the heartbeats of every link took
+ * most of the event loops. The receiving end of a data link never writes, so it sent 4 heartbeats a
+ * second on every inbound data link, and idle backup links sent them both ways, while one link per
+ * pair of peers is enough to tell that the other end is alive. An accepted link learns its class
+ * from the HELLO: it is watched until then (a connection that never says HELLO is closed as idle),
+ * and {@link #unwatch} takes it off its loop's ticks once the class is known not to be MESH.
  *
  * <p>Why ticks and not Netty's {@code IdleStateHandler}: that one compares timestamps, so a pause of
  * the whole process longer than the idle timeout (a GC pause, a starved process) closes every link
@@ -41,6 +54,18 @@ final class Liveness extends ChannelDuplexHandler {
     Liveness(Ticker ticker, int idleTicks) {
         this.ticker = ticker;
         this.idleTicks = idleTicks;
+    }
+
+    /** Whether links of that class are watched: MESH only (see above); null, an accepted link before its HELLO, is. */
+    static boolean watches(TrafficClass cls) {
+        return cls == null || cls == TrafficClass.MESH;
+    }
+
+    /** Stops watching a link, on its event loop: its class is known now, and it is not MESH. */
+    static void unwatch(ChannelPipeline pipeline) {
+        if (pipeline.get(Liveness.class) != null) {
+            pipeline.remove(Liveness.class); // its handlerRemoved takes it off the ticks
+        }
     }
 
     /** Ticks of silence after which a link is dead: the idle timeout over the heartbeat, at least 2. */

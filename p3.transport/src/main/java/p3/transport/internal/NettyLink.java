@@ -217,6 +217,9 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
             if (!connecting) {
                 trafficClass = frame.trafficClass();
                 markTrafficClass();
+                if (!Liveness.watches(trafficClass)) {
+                    Liveness.unwatch(ctx.pipeline());
+                }
                 write(ctx.channel(), hello());
             }
             counters.linksOpened.increment();
@@ -269,6 +272,7 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
                 LOG.log(Level.INFO, "{0}: link {1} to {2} idle, closing", localPeer, trafficClass, describe());
                 closeWith(CloseReason.IDLE, true);
             } else if (idle.state() == IdleState.WRITER_IDLE && open) {
+                counters.heartbeatsSent.increment();
                 write(ctx.channel(), new Frame(FrameType.HEARTBEAT, trafficClass, 0, "", "", "", "", 0, 0, NONE));
             }
             return;

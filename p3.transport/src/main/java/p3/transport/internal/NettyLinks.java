@@ -239,7 +239,8 @@ public final class NettyLinks implements Links {
      * TLS when secured, then liveness (so that any input counts as life), framing and the link, which
      * encodes what it sends itself. The handshake must end within the connect timeout, like the HELLO
      * exchange after it. Liveness ticks on the channel's loop (see {@link Liveness} for why not
-     * Netty's IdleStateHandler).
+     * Netty's IdleStateHandler), for MESH links only; an accepted link, whose class its HELLO tells,
+     * is watched until then.
      */
     private void compose(Channel ch, SslContext tls, NettyLink link) {
         if (tls != null) {
@@ -247,11 +248,11 @@ public final class NettyLinks implements Links {
             ssl.setHandshakeTimeoutMillis(settings.connectTimeoutMs());
             ch.pipeline().addLast(ssl);
         }
-        ch.pipeline().addLast(
-                new Liveness(ticker(ch.eventLoop()),
-                        Liveness.idleTicks(settings.heartbeatMs(), settings.idleTimeoutMs())),
-                new FrameDecoder(settings.maxFrameLength(), counters),
-                link);
+        if (Liveness.watches(link.trafficClass())) {
+            ch.pipeline().addLast(new Liveness(ticker(ch.eventLoop()),
+                    Liveness.idleTicks(settings.heartbeatMs(), settings.idleTimeoutMs())));
+        }
+        ch.pipeline().addLast(new FrameDecoder(settings.maxFrameLength(), counters), link);
     }
 
     private Liveness.Ticker ticker(EventLoop loop) {

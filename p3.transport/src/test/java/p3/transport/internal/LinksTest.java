@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -175,7 +174,7 @@ class LinksTest {
         Recorder child = new Recorder();
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<Link> pending = quick.connect((InetSocketAddress) silent.getLocalSocketAddress(),
-                    "sensor-1", TrafficClass.EVENT, child).toCompletableFuture();
+                    "sensor-1", TrafficClass.MESH, child).toCompletableFuture();
             try (Socket peer = silent.accept()) {
                 peer.getOutputStream().write(helloBytes("frozen"));
                 Link link = pending.get(5, TimeUnit.SECONDS);
@@ -183,9 +182,8 @@ class LinksTest {
                 await().atMost(BOUND).until(() -> child.closed.containsKey(link));
                 assertThat(child.closed.get(link)).isEqualTo(CloseReason.IDLE);
                 assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(200L, 2000L);
-                // it sent heartbeats while it waited
-                InputStream in = peer.getInputStream();
-                assertThat(in.readNBytes(4)).hasSize(4);
+                assertThat(((Counters) quick.stats()).heartbeatsSent.sum()).as("heartbeats while it waited")
+                        .isPositive();
             }
         } finally {
             quick.close();
@@ -198,12 +196,13 @@ class LinksTest {
         Recorder parent = new Recorder();
         Recorder child = new Recorder();
         try (LinkServer server = quick.listen(ANY_LOOPBACK, "sp-a", parent)) {
-            Link link = connect(quick, server, "sensor-1", TrafficClass.EVENT, child);
+            Link link = connect(quick, server, "sensor-1", TrafficClass.MESH, child);
             // several idle timeouts without a frame: only heartbeats cross, and the link holds
             await().during(Duration.ofMillis(1200)).atMost(BOUND)
                     .until(() -> link.isOpen() && child.closed.isEmpty());
             assertThat(parent.closed).isEmpty();
             assertThat(parent.frames).as("heartbeats do not reach the handler").isEmpty();
+            assertThat(((Counters) quick.stats()).heartbeatsSent.sum()).isPositive();
         } finally {
             quick.close();
         }
@@ -215,7 +214,7 @@ class LinksTest {
         Recorder parent = new Recorder();
         Recorder child = new Recorder();
         try (LinkServer server = quick.listen(ANY_LOOPBACK, "sp-a", parent)) {
-            Link link = connect(quick, server, "sensor-1", TrafficClass.EVENT, child);
+            Link link = connect(quick, server, "sensor-1", TrafficClass.MESH, child);
             await().atMost(BOUND).until(() -> parent.opened.size() == 1);
             // both ends share the one loop: stall it three idle timeouts, as a GC pause or a starved process does
             ((NettyLink) link).eventLoop().submit(() -> LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(900)))
@@ -225,6 +224,87 @@ class LinksTest {
             assertThat(quick.tickedLinks()).isEqualTo(2);
             link.close();
             await().atMost(BOUND).until(() -> parent.closed.size() == 1 && quick.tickedLinks() == 0);
+        } finally {
+            quick.close();
+        }
+    }
+
+    /**
+     * The liveness of a pair of peers rides on their MESH link: a link of another class sends no
+     * heartbeat at either end, is ticked by no loop, and stays open through several idle timeouts of
+     * silence, while a MESH link beside it heartbeats.
+     */
+    @Test
+    void aQuietLinkOfADataClassSendsNoHeartbeatAndStaysOpen() throws Exception {
+        NettyLinks quick = new NettyLinks(new LinkSettings(1, true, 1 << 16, 1 << 10, 1 << 12, 1000, 50, 300));
+        Counters counters = (Counters) quick.stats();
+        Recorder parent = new Recorder();
+        Recorder child = new Recorder();
+        try (LinkServer server = quick.listen(ANY_LOOPBACK, "sp-a", parent)) {
+            Link link = connect(quick, server, "sensor-1", TrafficClass.EVENT, child);
+            await().atMost(BOUND).until(() -> parent.opened.size() == 1);
+            await().during(Duration.ofMillis(1200)).atMost(BOUND)
+                    .until(() -> link.isOpen() && child.closed.isEmpty() && parent.closed.isEmpty());
+            assertThat(counters.heartbeatsSent.sum()).isZero();
+            assertThat(quick.tickedLinks()).as("an EVENT link at either end").isZero();
+
+            Link mesh = connect(quick, server, "sensor-1", TrafficClass.MESH, child);
+            await().atMost(BOUND).until(() -> counters.heartbeatsSent.sum() > 0);
+            assertThat(quick.tickedLinks()).as("the MESH link, at both ends").isEqualTo(2);
+            mesh.close();
+            await().atMost(BOUND).until(() -> parent.closed.size() == 1 && quick.tickedLinks() == 0);
+            assertThat(link.isOpen()).isTrue();
+        } finally {
+            quick.close();
+        }
+    }
+
+    /**
+     * A far end of a data link that says nothing after its HELLO (hung, or only ever sending on
+     * another link) is not closed for it; closing its socket still closes the link.
+     */
+    @Test
+    void aSilentPeerOnADataLinkIsNotClosedForSilenceButForItsClose() throws Exception {
+        NettyLinks quick = new NettyLinks(new LinkSettings(1, true, 1 << 16, 1 << 10, 1 << 12, 1000, 50, 300));
+        Recorder child = new Recorder();
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Link> pending = quick.connect((InetSocketAddress) silent.getLocalSocketAddress(),
+                    "sensor-1", TrafficClass.VIDEO, child).toCompletableFuture();
+            Link link;
+            try (Socket peer = silent.accept()) {
+                peer.getOutputStream().write(helloBytes("frozen", TrafficClass.VIDEO));
+                link = pending.get(5, TimeUnit.SECONDS);
+                await().during(Duration.ofMillis(1200)).atMost(BOUND)
+                        .until(() -> link.isOpen() && child.closed.isEmpty());
+                assertThat(((Counters) quick.stats()).heartbeatsSent.sum()).isZero();
+            }
+            await().atMost(BOUND).until(() -> child.closed.containsKey(link));
+            assertThat(child.closed.get(link)).isIn(CloseReason.REMOTE_CLOSED, CloseReason.RESET);
+        } finally {
+            quick.close();
+        }
+    }
+
+    /**
+     * An accepted link is watched until its HELLO tells its class: then a MESH link that goes silent
+     * is closed as dead, and a link of another class is not.
+     */
+    @Test
+    void anAcceptedLinkIsWatchedOnlyWhenItsHelloSaysMesh() throws Exception {
+        NettyLinks quick = new NettyLinks(new LinkSettings(1, true, 1 << 16, 1 << 10, 1 << 12, 1000, 50, 300));
+        Recorder parent = new Recorder();
+        try (LinkServer server = quick.listen(ANY_LOOPBACK, "sp-a", parent);
+                Socket event = new Socket(server.address().getAddress(), server.address().getPort());
+                Socket mesh = new Socket(server.address().getAddress(), server.address().getPort())) {
+            event.getOutputStream().write(helloBytes("sensor-1", TrafficClass.EVENT));
+            mesh.getOutputStream().write(helloBytes("sensor-2", TrafficClass.MESH));
+            await().atMost(BOUND).until(() -> parent.opened.size() == 2);
+            Link meshLink = parent.opened.stream().filter(l -> l.trafficClass() == TrafficClass.MESH).findFirst()
+                    .orElseThrow();
+            await().atMost(BOUND).until(() -> parent.closed.containsKey(meshLink));
+            assertThat(parent.closed.get(meshLink)).isEqualTo(CloseReason.IDLE);
+            await().during(Duration.ofMillis(600)).atMost(BOUND).until(() -> parent.closed.size() == 1);
+            assertThat(quick.tickedLinks()).isZero();
         } finally {
             quick.close();
         }
@@ -251,7 +331,11 @@ class LinksTest {
 
     /** The bytes of a HELLO frame, as a listener would answer. */
     static byte[] helloBytes(String peer) {
-        return FrameCodecTest.wire(new Frame(FrameType.HELLO, TrafficClass.MESH, 0, peer, "", "", "", 0, 0, new byte[0]));
+        return helloBytes(peer, TrafficClass.MESH);
+    }
+
+    static byte[] helloBytes(String peer, TrafficClass cls) {
+        return FrameCodecTest.wire(new Frame(FrameType.HELLO, cls, 0, peer, "", "", "", 0, 0, new byte[0]));
     }
 
 }
