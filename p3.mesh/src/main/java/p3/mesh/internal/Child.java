@@ -12,6 +12,8 @@ final class Child {
     volatile PeerRecord record;
     /** It said goodbye: its links closing is not a failure. Strand only. */
     boolean leaving;
+    /** Housekeeping rounds in a row that found it without a MESH link. Strand only. */
+    int meshlessRounds;
 
     Child(String peer) {
         this.peer = peer;

@@ -49,6 +49,8 @@ final class Downlinks implements LinkHandler {
     private final RateLimitedLog malformed = new RateLimitedLog(LOG, 5000);
     private final RateLimitedLog refusedLog = new RateLimitedLog(LOG, 5000);
     private final Map<String, Child> children = new HashMap<>();
+    /** Housekeeping rounds a child may hold links without a MESH link: twice the bind timeout, at least 2. */
+    private final int strayRounds;
     private Events events;
 
     Downlinks(PeerContext c) {
@@ -59,6 +61,8 @@ final class Downlinks implements LinkHandler {
         this.status = c.status();
         this.routing = c.routing();
         this.metrics = c.metrics();
+        this.strayRounds = (int) Math.max(2, (2L * c.settings().bindTimeoutMs() + Peer.HOUSEKEEPING_MS - 1)
+                / Peer.HOUSEKEEPING_MS);
     }
 
     void events(Events e) {
@@ -238,11 +242,24 @@ final class Downlinks implements LinkHandler {
         }
     }
 
-    /** Housekeeping: a child whose MESH link is gone without a word reaching the strand has gone too. */
+    /**
+     * Housekeeping: a child whose MESH link is gone without a word reaching the strand has gone too.
+     * So has one that holds links of other classes but no MESH link round after round (links that
+     * came after its MESH link closed, from a child that hung or lost the network since): the
+     * transport watches MESH links only, so nothing else would ever close them. A child that binds
+     * opens its MESH link beside the others and gives up on all within the bind timeout, hence the
+     * grace.
+     */
     void check() {
         for (Child c : new ArrayList<>(children.values())) {
             Link mesh = c.links.mesh();
-            if (mesh != null && !mesh.isOpen()) {
+            if (mesh != null) {
+                c.meshlessRounds = 0;
+                if (!mesh.isOpen()) {
+                    gone(c, time.nanoTime());
+                }
+            } else if (++c.meshlessRounds > strayRounds) {
+                LOG.log(Level.INFO, "{0}: {1} holds links but no MESH link: closing them", self, c.peer);
                 gone(c, time.nanoTime());
             }
         }

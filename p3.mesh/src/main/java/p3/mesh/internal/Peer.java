@@ -55,7 +55,7 @@ public final class Peer implements MeshPeer {
     private static final System.Logger LOG = System.getLogger(Peer.class.getName());
     /** How long a leave waits for the strand to tell the cell and the parent, then for the group to let it go. */
     private static final long ASK_MS = 5000;
-    private static final long HOUSEKEEPING_MS = 1000;
+    static final long HOUSEKEEPING_MS = 1000;
 
     private final MeshSettings s;
     private final String id;

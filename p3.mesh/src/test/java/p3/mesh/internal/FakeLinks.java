@@ -329,6 +329,11 @@ final class FakeLinks implements Links {
             shut(CloseReason.RESET, CloseReason.RESET);
         }
 
+        /** This end's transport finds the other end silent (the other peer hung): it closes as idle, and the hung end hears nothing. */
+        void idle() {
+            closed(CloseReason.IDLE);
+        }
+
         private void shut(CloseReason here, CloseReason there) {
             if (closed(here)) {
                 End o = other;
