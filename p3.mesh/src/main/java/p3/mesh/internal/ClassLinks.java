@@ -14,7 +14,7 @@ import p3.transport.TrafficClass;
 /**
  * The links of each traffic class to the parents and the backup, beside their MESH link: opened and
  * closed as the classes' services come and go, and opened again when one class's link goes while
- * its parent is still there (an idle timeout under load, say), or the class would stop flowing
+ * its parent is still there (a reset, a write that failed), or the class would stop flowing
  * until the next rebind. One attempt at a time per binding and class; housekeeping tries again.
  *
  * <p>Strand only.

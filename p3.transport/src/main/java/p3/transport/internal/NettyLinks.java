@@ -83,10 +83,10 @@ public final class NettyLinks implements Links {
         @AttributeDefinition(description = "Time a connection and its HELLO exchange may take, in ms")
         int connectTimeoutMs() default 2000;
 
-        @AttributeDefinition(description = "A link idle for this long sends a heartbeat, in ms")
+        @AttributeDefinition(description = "A MESH link idle for this long sends a heartbeat, in ms (links of the other classes send none)")
         int heartbeatMs() default 250;
 
-        @AttributeDefinition(description = "A link that received nothing for this long is closed as dead, in ms")
+        @AttributeDefinition(description = "A MESH link that received nothing for this long is closed as dead, in ms (the mesh then closes the links of the other classes to that peer)")
         int idleTimeoutMs() default 1500;
 
         @AttributeDefinition(description = "Mark each class's sockets with its DSCP (IP traffic class)")
