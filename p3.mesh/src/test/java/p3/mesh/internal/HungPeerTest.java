@@ -1,7 +1,7 @@
 package p3.mesh.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static p3.mesh.internal.FakeMesh.FOUNDING_MS;
+import static p3.mesh.internal.FakeMesh.DISCOVERY_MS;
 
 import java.util.HashMap;
 import java.util.List;
@@ -72,7 +72,7 @@ class HungPeerTest {
     private Peer rootOfTwoAndAChildCellWithAudio() throws Exception {
         mesh = new FakeMesh(2, 1, List.of(2, 1), 2);
         start("sp1", PeerRole.SUPER);
-        mesh.advanceMs(FOUNDING_MS);
+        mesh.advanceMs(DISCOVERY_MS);
         start("sp2", PeerRole.SUPER);
         Peer sp3 = start("sp3", PeerRole.SUPER);
         sp3.serviceAdded(InProcessMesh.service("audio", 38, 418, false));
