@@ -100,6 +100,15 @@ final class FakeMesh implements AutoCloseable {
                 .filter(c -> c.kind() == kind).toList();
     }
 
+    /** A test's end: no task failed and no callback threw (said with where every peer stands), then closed. */
+    void closeChecked() {
+        try {
+            org.assertj.core.api.Assertions.assertThat(troubles()).as(describe()).isEmpty();
+        } finally {
+            close();
+        }
+    }
+
     /** Every strand's failed tasks and every callback that threw: what a test of the state machines must find empty. */
     List<String> troubles() {
         List<String> out = new ArrayList<>();

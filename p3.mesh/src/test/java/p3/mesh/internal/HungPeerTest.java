@@ -38,11 +38,7 @@ class HungPeerTest {
     @AfterEach
     void noTaskFailedAndNothingEscaped() {
         if (mesh != null) {
-            try {
-                assertThat(mesh.troubles()).as(mesh.describe()).isEmpty();
-            } finally {
-                mesh.close();
-            }
+            mesh.closeChecked();
         }
     }
 

@@ -40,11 +40,7 @@ class JoinTest {
     @AfterEach
     void noTaskFailedAndNothingEscaped() {
         if (mesh != null) {
-            try {
-                assertThat(mesh.troubles()).as(mesh.describe()).isEmpty();
-            } finally {
-                mesh.close();
-            }
+            mesh.closeChecked();
         }
     }
 
