@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import p3.bench.DurationConverter;
 import p3.mesh.FtMode;
@@ -165,20 +166,12 @@ public final class MeshCommand implements Callable<Integer> {
         for (int k = 0; k < runs.size(); k++) {
             RunSpec run = runs.get(k);
             String head = String.format(Locale.ROOT, "[%d/%d] %s", k + 1, runs.size(), run.describe());
-            long runStart = System.nanoTime();
-            Progress progress = new Progress(err, head, runStart, benchStart);
-            try (MeshSystem mesh = system(shape, settings, run, linkHeartbeat)) {
-                current.set(mesh);
-                RunResult r = runner.run(run, mesh, progress::show);
+            RunResult r = runOnce(runner, run, shape, settings, new Progress(err, head, System.nanoTime(), benchStart),
+                    current, MeshCommand::summary);
+            if (r != null) {
                 done.add(r);
-                progress.done(summary(r));
-            } catch (Exception | AssertionError e) {
-                // a mesh that did not form (InProcessMesh's wait fails with an AssertionError): this run fails,
-                // the next runs; its message describes every peer, hundreds of lines in a large mesh
+            } else {
                 failed++;
-                progress.done("FAILED: " + firstLine(e));
-            } finally {
-                current.set(null);
             }
             Results results = Results.of(commandLine(), shape, settings.traffic(), done);
             ResultsJson.write(results, out.resolve("results.json"));
@@ -205,12 +198,27 @@ public final class MeshCommand implements Callable<Integer> {
             AtomicReference<MeshSystem> current) {
         RunSpec quiet = new RunSpec("baseline", first.ftMode(), first.strategy(), first.sensorMemory(),
                 first.isolation(), first.security(), first.seed(), null, null, false);
-        try (MeshSystem mesh = system(shape, settings, quiet, linkHeartbeat)) {
+        runOnce(new ScenarioRunner(settings.withMeasure(warmupRun), shape), quiet, shape, settings, progress, current,
+                r -> "thrown away");
+    }
+
+    /**
+     * One run on a mesh of its own, shown on {@code progress} as {@code doneText} says.
+     *
+     * @return its result, or null when it failed
+     */
+    private RunResult runOnce(ScenarioRunner runner, RunSpec spec, TreeShape shape, BenchSettings settings,
+            Progress progress, AtomicReference<MeshSystem> current, Function<RunResult, String> doneText) {
+        try (MeshSystem mesh = system(shape, settings, spec, linkHeartbeat)) {
             current.set(mesh);
-            new ScenarioRunner(settings.withMeasure(warmupRun), shape).run(quiet, mesh, progress::show);
-            progress.done("thrown away");
+            RunResult r = runner.run(spec, mesh, progress::show);
+            progress.done(doneText.apply(r));
+            return r;
         } catch (Exception | AssertionError e) {
-            progress.done("FAILED (the runs go on): " + firstLine(e));
+            // a mesh that did not form (InProcessMesh's wait fails with an AssertionError): this run fails,
+            // the next runs; its message describes every peer, hundreds of lines in a large mesh
+            progress.done("FAILED: " + firstLine(e));
+            return null;
         } finally {
             current.set(null);
         }
@@ -465,44 +473,6 @@ public final class MeshCommand implements Callable<Integer> {
             } catch (Exception e) {
                 System.err.println("p3-bench: cleanup failed: " + e);
             }
-        }
-    }
-
-    /** The terminal's progress line: run k of n, what it is, where it stands, elapsed. */
-    private static final class Progress {
-        private final PrintWriter err;
-        private final String head;
-        private final long runStart;
-        private final long benchStart;
-        private final boolean tty = System.console() != null;
-        private long lastShown;
-
-        Progress(PrintWriter err, String head, long runStart, long benchStart) {
-            this.err = err;
-            this.head = head;
-            this.runStart = runStart;
-            this.benchStart = benchStart;
-            if (!tty) {
-                err.println(head);
-                err.flush();
-            }
-        }
-
-        void show(String phase) {
-            long now = System.nanoTime();
-            if (!tty || now - lastShown < 500_000_000L) {
-                return;
-            }
-            lastShown = now;
-            err.printf(Locale.ROOT, "\r%s  %-9s %3.0fs (bench %.0fs)   ", head, phase, (now - runStart) / 1e9,
-                    (now - benchStart) / 1e9);
-            err.flush();
-        }
-
-        void done(String what) {
-            err.printf(Locale.ROOT, "%s%s  %.0fs: %s%n", tty ? "\r" : "  ", tty ? head : "",
-                    (System.nanoTime() - runStart) / 1e9, what);
-            err.flush();
         }
     }
 }
