@@ -191,7 +191,21 @@ final class Custody implements Routing.Custodian {
 
     /** Bound to a new parent: what this peer holds goes up again, as the report's owner timer would. */
     void rebound() {
-        resend(store.select(e -> self.equals(e.holder)));
+        resendOnNewPath(store.select(e -> self.equals(e.holder)));
+    }
+
+    /**
+     * Sends again what goes up a path that changed (a new parent, a mate's or a lost cell's messages
+     * taken over), with the retransmission timer started afresh: the timeouts counted so far measured
+     * the path that failed. Kept, they doubled the wait on the new one too: a sensor that stayed
+     * unbound for 20 s while its cell was rebuilt held messages with 16 and 32 s to wait, and when
+     * the one resend after its rebind did not get through they came after the client had given up.
+     */
+    private int resendOnNewPath(List<PendingStore.Entry> entries) {
+        for (PendingStore.Entry e : entries) {
+            e.timeouts = 0;
+        }
+        return resend(entries);
     }
 
     private int resend(List<PendingStore.Entry> entries) {
@@ -246,7 +260,7 @@ final class Custody implements Routing.Custodian {
             e.holder = self;
             replication.held(e); // the other mates learn who holds it now
         }
-        int n = resend(theirs);
+        int n = resendOnNewPath(theirs);
         takenOver.add(n);
         if (n > 0) {
             LOG.log(Level.INFO, "{0}: took over {1} FT messages of {2}", self, n, failedMate);
@@ -260,7 +274,7 @@ final class Custody implements Routing.Custodian {
      */
     int resendFrom(String cell) {
         CellId lost = CellId.of(cell, span);
-        int n = resend(store.select(e -> self.equals(e.holder) && within(e.frame.sourceCell(), lost)));
+        int n = resendOnNewPath(store.select(e -> self.equals(e.holder) && within(e.frame.sourceCell(), lost)));
         takenOver.add(n);
         if (n > 0) {
             LOG.log(Level.INFO, "{0}: took over {1} FT messages of lost cell {2}", self, n, cell);

@@ -162,7 +162,8 @@ final class Placement implements DiscoveryResponder {
         Map<CellId, Integer> held = TreeView.countByCell(reserved);
         CellId placed = known.place(asker, s.shape(), held, askerId);
         if (placed == null) {
-            full.log(Level.WARNING, () -> self + ": refused a " + asker + ": the tree is full");
+            full.log(Level.WARNING, () -> self + ": refused a " + asker + ": the tree is full: "
+                    + known.occupancy(s.shape()) + (held.isEmpty() ? "" : "; reserved " + held));
             return Control.of(Control.Kind.REFUSED, 0, "the tree has no room for another " + asker);
         }
         // nobody known there and nobody on the way: the joiner founds the cell's group without waiting

@@ -141,6 +141,26 @@ final class TreeView {
         return null;
     }
 
+    /**
+     * Who holds each cell of the shape, as {@code 01 [sp03 sp04 | sensor5]}: what an operator reads
+     * beside a refusal to see why the tree looks full.
+     */
+    String occupancy(TreeShape shape) {
+        StringBuilder out = new StringBuilder();
+        for (CellId c : shape.cells()) {
+            out.append(out.length() == 0 ? "" : ", ").append(c).append(" [");
+            for (PeerRole role : List.of(PeerRole.SUPER, PeerRole.SENSOR)) {
+                if (role == PeerRole.SENSOR) {
+                    out.append(" |");
+                }
+                byPeer.values().stream().filter(r -> r.role() == role && c.equals(r.cell())).map(PeerRecord::peer)
+                        .sorted().forEach(p -> out.append(' ').append(p));
+            }
+            out.append(" ]");
+        }
+        return out.toString();
+    }
+
     /** Counts of reservations by cell, for {@link #place}. */
     static Map<CellId, Integer> countByCell(Collection<CellId> cells) {
         Map<CellId, Integer> m = new HashMap<>();

@@ -325,6 +325,19 @@ class CustodyUnitTest {
     }
 
     @Test
+    void aRebindStartsTheRetransmissionTimerAfresh() {
+        routing.route(ft(1), x.peer, false);
+        PendingStore.Entry e = store.select(any -> true).get(0);
+        e.timeouts = 4; // the old path stalled: the next wait would be 16 periods
+        custody.rebound();
+        assertThat(upEvents()).as("sent, and sent again on the new path").hasSize(2);
+
+        time.advance(Duration.ofMillis(RETRANSMIT_MS + 1));
+        custody.retransmit();
+        assertThat(upEvents()).as("one period later, not sixteen").hasSize(3);
+    }
+
+    @Test
     void aStoppedCustodyScansNoMore() {
         custody.start();
         routing.route(ft(1), x.peer, false);
