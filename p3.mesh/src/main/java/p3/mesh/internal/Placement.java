@@ -4,8 +4,10 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -154,13 +156,16 @@ final class Placement implements DiscoveryResponder {
                 e.getValue().cell()));
         reservations.remove(askerId); // asking again: its old place is free
         List<CellId> reserved = new ArrayList<>();
-        for (Reservation r : reservations.values()) {
-            if (r.role() == asker) {
-                reserved.add(r.cell());
+        Set<String> elsewhere = new HashSet<>();
+        elsewhere.add(askerId);
+        for (Map.Entry<String, Reservation> e : reservations.entrySet()) {
+            if (e.getValue().role() == asker) {
+                reserved.add(e.getValue().cell());
+                elsewhere.add(e.getKey());
             }
         }
         Map<CellId, Integer> held = TreeView.countByCell(reserved);
-        CellId placed = known.place(asker, s.shape(), held, askerId);
+        CellId placed = known.place(asker, s.shape(), held, elsewhere);
         if (placed == null) {
             full.log(Level.WARNING, () -> self + ": refused a " + asker + ": the tree is full: "
                     + known.occupancy(s.shape()) + (held.isEmpty() ? "" : "; reserved " + held));

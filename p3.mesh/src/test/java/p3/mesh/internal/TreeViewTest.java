@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +76,18 @@ class TreeViewTest {
         assertThat(tree.place(PeerRole.SUPER, tiny, Map.of())).isNull();
         assertThat(tree.place(PeerRole.SUPER, tiny, Map.of(), asker.peer())).hasToString("01");
         assertThat(tree.place(PeerRole.SUPER, tiny, Map.of(), "another")).as("a newcomer still finds it full").isNull();
+    }
+
+    @Test
+    void aPeerReservedElsewhereHoldsOnePlaceNotTwo() {
+        // two places in the root and two in 01; a peer of 01 left it and was placed in the root
+        TreeShape tiny = new TreeShape(1, 1, List.of(2), 0);
+        add(PeerRole.SUPER, "0");
+        add(PeerRole.SUPER, "01");
+        PeerRecord moving = add(PeerRole.SUPER, "01");
+        Map<CellId, Integer> reserved = Map.of(CellId.ROOT, 1);
+        assertThat(tree.place(PeerRole.SUPER, tiny, reserved, Set.of("joiner"))).as("counted twice").isNull();
+        assertThat(tree.place(PeerRole.SUPER, tiny, reserved, Set.of("joiner", moving.peer()))).hasToString("01");
     }
 
     @Test
