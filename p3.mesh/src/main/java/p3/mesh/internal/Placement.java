@@ -33,6 +33,12 @@ final class Placement implements DiscoveryResponder {
     private static final long RESERVATION_MS = 5000;
     /** The id of a CELL reply that places a super-peer in a cell with nobody in it (0 otherwise). */
     static final long EMPTY_CELL = 1;
+    /**
+     * The id of a REQUEST_PARENT that the root sends to check a cell: a super-peer there that is not
+     * bound (rebinding, still in its cell) answers it with a refusal instead of silence, so that the
+     * root does not forget it, and the children it keeps, as gone.
+     */
+    static final long CELL_CHECK = 1;
 
     private record Reservation(PeerRole role, CellId cell, long expiresNanos) {
     }
@@ -114,7 +120,8 @@ final class Placement implements DiscoveryResponder {
         } catch (IllegalArgumentException e) {
             return refuse(from, "a request of an unknown role: " + c.text());
         }
-        String[] who = words.length > 1 ? words[1].split(":", 2) : new String[] { "" };
+        // SUPER:sp07, or SUPER:sp07:checked, or SUPER:sp07:checked:kept (checked may be empty)
+        String[] who = words.length > 1 ? words[1].split(":", 3) : new String[] { "" };
         CellId mine = routing.table().cell();
         return switch (c.kind()) {
         case REQUEST_CELL -> {
@@ -122,14 +129,16 @@ final class Placement implements DiscoveryResponder {
             if (!coordinator && !status.founding) {
                 yield null; // the root cell's coordinator answers, the others stay silent
             }
-            if (who.length > 1 && coordinator) {
+            if (who.length > 1 && !who[1].isEmpty() && coordinator) {
                 checkSilentCell(who[1]);
             }
-            yield codec.encode(place(asker, who[0]));
+            yield codec.encode(place(asker, who[0], who.length > 2 ? cellOrNull(who[2]) : null));
         }
         case REQUEST_PARENT -> {
             if (!status.bound() || mine == null) {
-                yield null;
+                yield c.id() == CELL_CHECK && mine != null && cell.inCell()
+                        ? codec.encode(Control.of(Control.Kind.REFUSED, 0, "not bound yet"))
+                        : null;
             }
             if (asker == PeerRole.SENSOR && mine.isRoot()) {
                 yield codec.encode(Control.of(Control.Kind.REFUSED, 0, "the root cell takes no sensors"));
@@ -147,8 +156,22 @@ final class Placement implements DiscoveryResponder {
         return null;
     }
 
-    /** GetCell, with reservations so that peers asking at the same time do not overfill a cell. */
-    private Control place(PeerRole asker, String askerId) {
+    /** A cell of this tree named in a request, or null (counted as malformed) when it names none. */
+    private CellId cellOrNull(String name) {
+        try {
+            return CellId.of(name, s.shape().span());
+        } catch (IllegalArgumentException e) {
+            metrics.malformed.increment();
+            return null;
+        }
+    }
+
+    /**
+     * GetCell, with reservations so that peers asking at the same time do not overfill a cell.
+     *
+     * @param kept the cell a rebinding super-peer still serves, or null
+     */
+    private Control place(PeerRole asker, String askerId, CellId kept) {
         long now = time.nanoTime();
         TreeView known = membership.known();
         // a reservation ends when it expires, or when its peer is known in that cell: then it counts there
@@ -165,7 +188,10 @@ final class Placement implements DiscoveryResponder {
             }
         }
         Map<CellId, Integer> held = TreeView.countByCell(reserved);
-        CellId placed = known.place(asker, s.shape(), held, elsewhere);
+        CellId placed = kept == null || asker != PeerRole.SUPER ? null : rebindPlace(known, kept, held, elsewhere);
+        if (placed == null) {
+            placed = known.place(asker, s.shape(), held, elsewhere);
+        }
         if (placed == null) {
             full.log(Level.WARNING, () -> self + ": refused a " + asker + ": the tree is full: "
                     + known.occupancy(s.shape()) + (held.isEmpty() ? "" : "; reserved " + held));
@@ -180,6 +206,23 @@ final class Placement implements DiscoveryResponder {
             reservations.put(askerId.isEmpty() ? "?" + (++anonymous) : askerId, new Reservation(asker, placed, now + hold));
         }
         return Control.of(Control.Kind.CELL, empty ? EMPTY_CELL : 0, placed.toString());
+    }
+
+    /**
+     * Where a super-peer that lost its parent cell, and still serves its own, goes: it stays while
+     * its parent cell has super-peers or one on the way, and binds there; it moves up to found the
+     * parent cell when that is empty, one orphan per cell (the next finds it reserved). Null when the
+     * parent cell cannot be reached either: the tree's usual placement decides.
+     */
+    private CellId rebindPlace(TreeView known, CellId kept, Map<CellId, Integer> held, Set<String> elsewhere) {
+        if (kept.isRoot() || kept.depth() > s.shape().depth()) {
+            return null;
+        }
+        CellId up = kept.parent();
+        if (known.count(up, PeerRole.SUPER, elsewhere) + held.getOrDefault(up, 0) > 0) {
+            return kept;
+        }
+        return up.isRoot() || known.count(up.parent(), PeerRole.SUPER, elsewhere) > 0 ? up : null;
     }
 
     private static boolean joined(TreeView known, String peer, CellId cell) {
@@ -218,11 +261,11 @@ final class Placement implements DiscoveryResponder {
         if (held.stream().noneMatch(r -> r.role() == PeerRole.SUPER)) {
             return;
         }
-        join.requestParent(silent, false, parents -> {
-            if (parents.isEmpty()) {
+        join.checkCell(silent, (parents, answers) -> {
+            if (answers == 0) {
                 LOG.log(Level.INFO, "{0}: nobody answers in cell {1}: forgetting {2}", self, silent, held);
                 membership.onLeave(held, true);
-            } else {
+            } else if (!parents.isEmpty()) {
                 membership.learnedFrom(silent, parents);
             }
         });

@@ -7,8 +7,10 @@ import static p3.mesh.internal.FakeMesh.DISCOVERY_MS;
 import static p3.mesh.internal.FakeMesh.FOUNDING_MS;
 import static p3.mesh.internal.FakeMesh.STAGGER_MS;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +23,9 @@ import p3.mesh.FailureRecord;
 import p3.mesh.PeerRole;
 import p3.mesh.PeerState;
 import p3.mesh.RebindKind;
+import p3.transport.DiscoveryEndpoint;
+import p3.transport.DiscoveryReply;
+import p3.transport.DiscoverySpec;
 import p3.transport.FrameType;
 import p3.transport.TrafficClass;
 
@@ -121,13 +126,13 @@ class JoinTest {
     }
 
     /**
-     * The root fails, and with it the only way up: the super-peer of cell 01 and that of cell 011
-     * both find nobody. Each waits its rank times the stagger before founding (0 for 01, whose peers
-     * take the turns of a root that is gone, 4 for 011); so 01's founds the root at once, and 011's,
-     * asking after its wait, is placed under it.
+     * The root fails, and with it the only way up: the super-peer of cell 01 finds nobody above, asks
+     * the root while it keeps cell 01, and founds the root at once (its peers take the turns of a
+     * root that is gone). Leaving 01 lets the super-peer of 011 go, which finds nobody in 01 either:
+     * the root sends it up to found 01, without waiting a turn.
      */
     @Test
-    void afterTheRootFailsTheShallowerSuperPeerFoundsItAfterItsStaggerAndTheDeeperJoinsUnderIt() throws Exception {
+    void afterTheRootFailsTheShallowerSuperPeerFoundsItAndTheDeeperFoundsTheCellItLeft() throws Exception {
         mesh = new FakeMesh(1, 2, List.of(1), 0);
         Peer sp1 = mesh.start("sp1", PeerRole.SUPER);
         mesh.advanceMs(FOUNDING_MS);
@@ -139,21 +144,22 @@ class JoinTest {
 
         sp1.crash();
         assertThat(sp2.state()).isEqualTo(PeerState.REBINDING);
-        // sp2: RequestParent of the root (D), leaves 01, RequestCell (D), founds at once
+        // sp2: RequestParent of the root (D), RequestCell while still in 01 (D), founds at once
         long founds = 2L * DISCOVERY_MS;
         mesh.advanceMs(founds - 1);
         assertThat(mesh.members(ROOT)).isEmpty();
         assertThat(sp2.state()).isEqualTo(PeerState.JOINING);
-        assertThat(sp3.state()).as("still asking cell 01 for a parent").isEqualTo(PeerState.REBINDING);
+        assertThat(mesh.members(CellId.of("01", 1))).as("it keeps its cell while it asks").containsExactly("sp2");
+        assertThat(sp3.state()).as("still bound to sp2").isEqualTo(PeerState.BOUND);
         mesh.advanceMs(1);
         assertThat(mesh.members(ROOT)).containsExactly("sp2");
         assertThat(sp2.state()).isEqualTo(PeerState.BOUND);
         assertThat(sp2.cell()).isEqualTo(ROOT);
 
-        // sp3 lost sp2 when it left cell 01 (at D), asked 01 for a parent (D), asked for a cell (D), and waits 4 x stagger
-        long sp3Asks = 3L * DISCOVERY_MS + 4L * STAGGER_MS;
-        mesh.advanceMs(sp3Asks - founds - 1);
-        assertThat(sp3.state()).isEqualTo(PeerState.JOINING);
+        // sp3 lost sp2 when it left 01 (at 2D), asked 01 for a parent (D), and the root placed it in 01 at once
+        long sp3Bound = 3L * DISCOVERY_MS;
+        mesh.advanceMs(sp3Bound - founds - 1);
+        assertThat(sp3.state()).isNotEqualTo(PeerState.BOUND);
         mesh.advanceMs(1);
         assertThat(sp3.state()).as(mesh.describe()).isEqualTo(PeerState.BOUND);
         assertThat(sp3.cell()).isEqualTo(CellId.of("01", 1));
@@ -164,6 +170,73 @@ class JoinTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("sp1", RebindKind.SLOW));
         assertThat(sp3.failures()).extracting(FailureRecord::failed, FailureRecord::rebind)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("sp2", RebindKind.SLOW));
+    }
+
+    /**
+     * A level-1 cell crashes under a level-2 cell of two: one orphan moves up to found it, the other
+     * keeps the cell, and the sensor below keeps a parent throughout (a fast rebind at most). The
+     * report's orphans both left their cell to join anew, and the sensor lost both parents.
+     */
+    @Test
+    void whenAParentCellIsGoneOneOrphanFoundsItAndTheOtherKeepsItsCell() throws Exception {
+        mesh = new FakeMesh(1, 2, List.of(1, 1, 2), 1);
+        mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(FOUNDING_MS);
+        Peer sp2 = mesh.start("sp2", PeerRole.SUPER);
+        Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
+        Peer sp4 = mesh.start("sp4", PeerRole.SUPER);
+        Peer sensor = mesh.start("sensor1", PeerRole.SENSOR);
+        CellId c01 = CellId.of("01", 1);
+        CellId c011 = CellId.of("011", 1);
+        assertThat(mesh.members(c011)).as(mesh.describe()).containsExactlyInAnyOrder("sp3", "sp4");
+        assertThat(sensor.state()).isEqualTo(PeerState.BOUND);
+
+        sp2.crash();
+        mesh.advanceMs(DISCOVERY_MS); // RequestParent of 01: nobody; RequestCell: the root answers
+
+        assertThat(mesh.members(c01)).as(mesh.describe()).hasSize(1);
+        assertThat(mesh.members(c011)).hasSize(1);
+        Peer up = mesh.peer(mesh.members(c01).get(0));
+        Peer kept = mesh.peer(mesh.members(c011).get(0));
+        assertThat(List.of(up.state(), kept.state())).containsOnly(PeerState.BOUND);
+        assertThat(kept.parents()).containsExactly(up.id());
+        assertThat(up.parents()).containsExactly("sp1");
+        assertThat(sensor.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sensor.parents()).containsExactly(kept.id());
+        assertThat(sensor.failures()).extracting(FailureRecord::rebind).doesNotContain(RebindKind.SLOW);
+        assertThat(List.of(sp3, sp4)).allSatisfy(p -> assertThat(p.failures()).filteredOn(f -> f.failed().equals("sp2"))
+                .extracting(FailureRecord::rebind).containsExactly(RebindKind.SLOW));
+    }
+
+    /**
+     * While they rebind, still in their cell, its super-peers answer the root's check of the cell
+     * with a refusal, and stay silent to a joiner asking for a parent: once the root took that
+     * silence for a crash and forgot them and the sensors they kept, for good.
+     */
+    @Test
+    void superPeersRebindingInTheirCellAnswerTheRootsCheckOnly() throws Exception {
+        mesh = new FakeMesh(1, 2, List.of(1, 1, 2), 1);
+        mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(FOUNDING_MS);
+        Peer sp2 = mesh.start("sp2", PeerRole.SUPER);
+        mesh.start("sp3", PeerRole.SUPER);
+        mesh.start("sp4", PeerRole.SUPER);
+        sp2.crash();
+        assertThat(List.of(mesh.peer("sp3").state(), mesh.peer("sp4").state())).containsOnly(PeerState.REBINDING);
+
+        DiscoverySpec spec = new DiscoverySpec(new InetSocketAddress(FakeTransport.LOOPBACK, 0), 1, true, List.of(), 0);
+        try (DiscoveryEndpoint d = mesh.net.discovery.open(spec)) {
+            Duration wait = Duration.ofMillis(DISCOVERY_MS);
+            CompletableFuture<List<DiscoveryReply>> check = d.request("011", mesh.codec.encode(
+                    Control.of(Control.Kind.REQUEST_PARENT, Placement.CELL_CHECK, "SUPER")), wait, 2).toCompletableFuture();
+            CompletableFuture<List<DiscoveryReply>> joiner = d.request("011", mesh.codec.encode(
+                    Control.of(Control.Kind.REQUEST_PARENT, 0, "SENSOR")), wait, 2).toCompletableFuture()
+                    .exceptionally(timedOut -> List.of());
+            mesh.advanceMs(DISCOVERY_MS);
+            assertThat(check.get()).hasSize(2).allSatisfy(r -> assertThat(mesh.codec.decode(r.payload()))
+                    .satisfies(c -> assertThat(c.kind()).isEqualTo(Control.Kind.REFUSED)));
+            assertThat(joiner.get()).isEmpty();
+        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -390,7 +463,8 @@ class JoinTest {
         mesh.peer(parent).crash();
         mesh.advanceMs(DISCOVERY_MS); // RequestParent of the root: nobody
         assertThat(sp3.state()).isEqualTo(PeerState.JOINING);
-        assertThat(mesh.members(C01)).as("left its cell to join again").isEmpty();
+        assertThat(mesh.members(C01)).as("it keeps its cell while it asks the root").containsExactly("sp3");
+        assertThat(sensor.state()).as("and its children").isEqualTo(PeerState.BOUND);
         // RequestCell: nobody (D); its rank in cell 01 is 4: 4 x stagger; RequestCell again: nobody (D); founds
         mesh.advanceMs(DISCOVERY_MS + 4L * STAGGER_MS + DISCOVERY_MS);
 
