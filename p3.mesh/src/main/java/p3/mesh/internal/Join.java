@@ -57,6 +57,8 @@ final class Join {
     private CellId unanswered;
     /** The failure a rejoin is the rebind of, or -1. */
     private int rejoinOf = -1;
+    /** A super-peer told to stay in its cell asked its parent cell a second time in this join. */
+    private boolean askedAgain;
     /** Joins given up in a row since this peer was last bound: {@link #retryLater} waits longer after a few. */
     private int retries;
     /** Retries one discovery timeout apart before the waits grow. */
@@ -214,6 +216,14 @@ final class Join {
             if (a != attempt || status.finished()) {
                 return;
             }
+            if (parents.isEmpty() && staying(target) && !askedAgain) {
+                // told to stay while a cell-mate founds the parent cell: it answers once it is bound,
+                // most likely within this second request, not after a whole join more
+                askedAgain = true;
+                bindToCell(a, target, empty);
+                return;
+            }
+            askedAgain = false;
             if (parents.isEmpty()) {
                 LOG.log(Level.INFO, "{0}: nobody in cell {1} answers; joining again", self, parentCell);
                 unanswered = parentCell;
@@ -223,6 +233,11 @@ final class Join {
             unanswered = null;
             enterCell(a, target, parents, empty);
         });
+    }
+
+    /** Whether the root left this super-peer in the cell it still serves. */
+    private boolean staying(CellId target) {
+        return role == PeerRole.SUPER && target.equals(keptCell());
     }
 
     private void enterCell(long a, CellId target, List<PeerRecord> parents, boolean empty) {
