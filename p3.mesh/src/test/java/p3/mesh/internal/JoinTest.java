@@ -179,12 +179,10 @@ class JoinTest {
      */
     @Test
     void whenAParentCellIsGoneOneOrphanFoundsItAndTheOtherKeepsItsCell() throws Exception {
-        mesh = new FakeMesh(1, 2, List.of(1, 1, 2), 1);
-        mesh.start("sp1", PeerRole.SUPER);
-        mesh.advanceMs(FOUNDING_MS);
-        Peer sp2 = mesh.start("sp2", PeerRole.SUPER);
-        Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
-        Peer sp4 = mesh.start("sp4", PeerRole.SUPER);
+        chainEndingInACellOfTwo();
+        Peer sp2 = mesh.peer("sp2");
+        Peer sp3 = mesh.peer("sp3");
+        Peer sp4 = mesh.peer("sp4");
         Peer sensor = mesh.start("sensor1", PeerRole.SENSOR);
         CellId c01 = CellId.of("01", 1);
         CellId c011 = CellId.of("011", 1);
@@ -208,6 +206,16 @@ class JoinTest {
                 .extracting(FailureRecord::rebind).containsExactly(RebindKind.SLOW));
     }
 
+    /** Cells 0 and 01 with a super-peer each (sp1, sp2), and 011 with two (sp3, sp4), room for one sensor each. */
+    private void chainEndingInACellOfTwo() throws Exception {
+        mesh = new FakeMesh(1, 2, List.of(1, 1, 2), 1);
+        mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(FOUNDING_MS);
+        for (String id : List.of("sp2", "sp3", "sp4")) {
+            mesh.start(id, PeerRole.SUPER);
+        }
+    }
+
     /**
      * While they rebind, still in their cell, its super-peers answer the root's check of the cell
      * with a refusal, and stay silent to a joiner asking for a parent: once the root took that
@@ -215,13 +223,8 @@ class JoinTest {
      */
     @Test
     void superPeersRebindingInTheirCellAnswerTheRootsCheckOnly() throws Exception {
-        mesh = new FakeMesh(1, 2, List.of(1, 1, 2), 1);
-        mesh.start("sp1", PeerRole.SUPER);
-        mesh.advanceMs(FOUNDING_MS);
-        Peer sp2 = mesh.start("sp2", PeerRole.SUPER);
-        mesh.start("sp3", PeerRole.SUPER);
-        mesh.start("sp4", PeerRole.SUPER);
-        sp2.crash();
+        chainEndingInACellOfTwo();
+        mesh.peer("sp2").crash();
         assertThat(List.of(mesh.peer("sp3").state(), mesh.peer("sp4").state())).containsOnly(PeerState.REBINDING);
 
         DiscoverySpec spec = new DiscoverySpec(new InetSocketAddress(FakeTransport.LOOPBACK, 0), 1, true, List.of(), 0);
