@@ -99,6 +99,7 @@ final class Join {
             return;
         }
         long a = ++attempt;
+        askedAgain = false;
         status.set(PeerState.JOINING);
         requestCell(a, 0);
     }
@@ -223,7 +224,6 @@ final class Join {
                 bindToCell(a, target, empty);
                 return;
             }
-            askedAgain = false;
             if (parents.isEmpty()) {
                 LOG.log(Level.INFO, "{0}: nobody in cell {1} answers; joining again", self, parentCell);
                 unanswered = parentCell;

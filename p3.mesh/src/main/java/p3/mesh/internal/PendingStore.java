@@ -108,6 +108,13 @@ final class PendingStore {
         return out;
     }
 
+    /** A stream's entries of a class below a sequence number, lowest first; a snapshot. */
+    List<Entry> below(Stream stream, TrafficClass cls, long sequence) {
+        AtomicReferenceArray<ConcurrentSkipListMap<Long, Entry>> byClass = streams.get(stream);
+        ConcurrentSkipListMap<Long, Entry> m = byClass == null ? null : byClass.get(cls.ordinal());
+        return m == null ? List.of() : new ArrayList<>(m.headMap(sequence, false).values());
+    }
+
     /** The entries that match, oldest stream order; a snapshot. */
     List<Entry> select(Predicate<Entry> which) {
         List<Entry> out = new ArrayList<>();

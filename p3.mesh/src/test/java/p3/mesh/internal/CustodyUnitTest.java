@@ -270,6 +270,33 @@ class CustodyUnitTest {
     }
 
     @Test
+    void aSensorSendsAgainAtOnceWhatAnAcknowledgementOfLaterMessagesSkipped() {
+        build(PeerRole.SENSOR, SETTINGS);
+        Frame lost = ownEvent(1);
+        custody.sent(lost);
+        custody.sent(ownEvent(2));
+        PendingStore.Entry e = store.select(held -> held.frame == lost).get(0);
+        e.timeouts = 4; // its timer would wait 16 periods
+
+        custody.onAck(ack(SELF, "011", TrafficClass.EVENT, 2, 2), false);
+        assertThat(upEvents()).as("sent just now: it may still be on its way").isEmpty();
+
+        time.advance(Duration.ofMillis((Custody.SKIPPED_GRACE_ACKS * 25L << 4) + 1));
+        custody.onAck(ack(SELF, "011", TrafficClass.EVENT, 2, 2), false);
+        assertThat(upEvents()).containsExactly(lost);
+        custody.onAck(ack(SELF, "011", TrafficClass.EVENT, 2, 2), false);
+        assertThat(upEvents()).as("not again on the next acknowledgement").containsExactly(lost);
+
+        custody.onAck(ack(SELF, "011", TrafficClass.EVENT, 1, 1), false);
+        assertThat(store.size()).isZero();
+    }
+
+    private static Frame ownEvent(long seq) {
+        return new Frame(FrameType.DATA, TrafficClass.EVENT, Frame.FLAG_FAULT_TOLERANT, SELF, "011", "client", "0", seq,
+                0, new byte[1]);
+    }
+
+    @Test
     void aSensorWithoutMemoryKeepsNothing() {
         build(PeerRole.SENSOR, SETTINGS.withSensorMemory(false));
         custody.sent(new Frame(FrameType.DATA, TrafficClass.EVENT, Frame.FLAG_FAULT_TOLERANT, SELF, "011", "client",
