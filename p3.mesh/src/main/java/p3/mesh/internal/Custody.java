@@ -37,6 +37,14 @@ final class Custody implements Routing.Custodian {
     /** At most this many messages sent again per scan, oldest first: no storm after a stall. */
     static final int RETRANSMIT_BURST = 256;
     /**
+     * A message sent again waits twice as long each time, up to 2^this retransmission periods (8 s
+     * with the runtime's 1 s). At 32 times, a message that timed out five times while a rebuild went
+     * on waited half a minute on a path that worked again: too late for a real-time stream, and for
+     * a client counting its losses. The burst bound, not the backoff, keeps a recovered path from a
+     * flood.
+     */
+    static final int MAX_DOUBLINGS = 3;
+    /**
      * Acknowledgement intervals a message skipped by an acknowledgement waits since it was last sent
      * before it goes again (doubling with each time): less and it may still be on its way, reordered
      * by a rebind.
@@ -182,7 +190,7 @@ final class Custody implements Routing.Custodian {
         List<PendingStore.Entry> skipped = new ArrayList<>();
         for (PendingStore.Entry e : store.below(stream, cls, highestAcked)) {
             if (self.equals(e.holder) && e.from.isEmpty() && !e.removed
-                    && now - e.sentNanos > grace << Math.min(e.timeouts, 5)) {
+                    && now - e.sentNanos > grace << Math.min(e.timeouts, MAX_DOUBLINGS)) {
                 e.timeouts++;
                 skipped.add(e);
             }
@@ -257,7 +265,7 @@ final class Custody implements Routing.Custodian {
 
     /**
      * Listing 5's timer: a held message not acknowledged in time goes up again, waiting twice as
-     * long each time (up to 32 times), and at most {@link #RETRANSMIT_BURST} per scan, oldest
+     * long each time (up to 2^{@link #MAX_DOUBLINGS} periods), and at most {@link #RETRANSMIT_BURST} per scan, oldest
      * first, so that a path that stalled under load is not flooded when it recovers. Stale
      * replicas go.
      */
@@ -268,7 +276,7 @@ final class Custody implements Routing.Custodian {
         List<PendingStore.Entry> late = new ArrayList<>();
         for (PendingStore.Entry e : store.select(e -> true)) {
             if (self.equals(e.holder)) {
-                if (now - e.sentNanos > due << Math.min(e.timeouts, 5)) {
+                if (now - e.sentNanos > due << Math.min(e.timeouts, MAX_DOUBLINGS)) {
                     late.add(e);
                 }
             } else if (now - e.storedNanos > stale) {
