@@ -7,8 +7,6 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
@@ -102,14 +100,6 @@ public final class NettyLinks implements Links {
 
     private final LinkSettings settings;
     private final EventLoopGroup loops;
-    /**
-     * Runs the TLS handshakes' heavy steps (key exchange, signatures, the peer's certificate checked),
-     * so that the event loops keep carrying frames and heartbeats while many links open at once. Seen
-     * after a root crash on a busy machine: some hundred handshakes on the two loops delayed the
-     * heartbeats of the links still up past their idle timeout, and the links closed falsely, which
-     * opened more. Its threads come only while handshakes run, as many as the loops at most.
-     */
-    private final ThreadPoolExecutor handshakes;
     private final Counters counters = new Counters();
     private final Refusals refusals = new Refusals(counters, "link");
     /** Each local peer's TLS contexts, made on its first link; weak, so a peer gone takes its own along. */
@@ -132,15 +122,11 @@ public final class NettyLinks implements Links {
         }
         this.loops = new MultiThreadIoEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("p3-link", true),
                 NioIoHandler.newFactory());
-        this.handshakes = new ThreadPoolExecutor(settings.ioThreads(), settings.ioThreads(), 10, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new DefaultThreadFactory("p3-tls", true));
-        handshakes.allowCoreThreadTimeOut(true);
     }
 
     @Deactivate
     public void close() {
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        handshakes.shutdownNow();
     }
 
     public LinkSettings settings() {
@@ -250,15 +236,18 @@ public final class NettyLinks implements Links {
     }
 
     /**
-     * TLS when secured (its handshake's heavy steps off the loop), then liveness (so that any input
-     * counts as life), framing and the link, which encodes what it sends itself. The handshake must end within the connect timeout, like the HELLO
+     * TLS when secured, then liveness (so that any input counts as life), framing and the link, which
+     * encodes what it sends itself. The handshake must end within the connect timeout, like the HELLO
      * exchange after it. Liveness ticks on the channel's loop (see {@link Liveness} for why not
      * Netty's IdleStateHandler), for MESH links only; an accepted link, whose class its HELLO tells,
      * is watched until then.
      */
     private void compose(Channel ch, SslContext tls, NettyLink link) {
         if (tls != null) {
-            SslHandler ssl = tls.newHandler(ch.alloc(), handshakes);
+            // the handshake's tasks run on the loop: with an executor for them (Netty 4.2.20, the JDK's
+            // engine), a client's HELLO sent during the handshake sometimes never went out, and a link
+            // never opened (DataPathLeakTest, every run; Netty's pull request 14411 describes it)
+            SslHandler ssl = tls.newHandler(ch.alloc());
             ssl.setHandshakeTimeoutMillis(settings.connectTimeoutMs());
             ch.pipeline().addLast(ssl);
         }
