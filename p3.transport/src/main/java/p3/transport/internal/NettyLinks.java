@@ -244,9 +244,9 @@ public final class NettyLinks implements Links {
      */
     private void compose(Channel ch, SslContext tls, NettyLink link) {
         if (tls != null) {
-            // the handshake's tasks run on the loop: with an executor for them (Netty 4.2.20, the JDK's
-            // engine), a client's HELLO sent during the handshake sometimes never went out, and a link
-            // never opened (DataPathLeakTest, every run; Netty's pull request 14411 describes it)
+            // the handshake's tasks run on the loop. An executor for them was tried: it did not save a
+            // busy machine's mesh in our loops, and Netty's pull request 14411 describes a stall of
+            // TLS 1.3 with delegated tasks when data is written during the handshake, as HELLO is
             SslHandler ssl = tls.newHandler(ch.alloc());
             ssl.setHandshakeTimeoutMillis(settings.connectTimeoutMs());
             ch.pipeline().addLast(ssl);
