@@ -68,6 +68,13 @@ final class Uplink {
      */
     private final Set<Binding> opened = ConcurrentHashMap.newKeySet();
     private long bindIds;
+    /**
+     * Opens or binds that ran out of time in a row. Each doubles the next one's time (up to 8 times
+     * the setting), as TCP backs off its retransmissions: on a machine too busy to finish handshakes
+     * in a second, a fixed timeout threw every attempt away at the point it would have ended, and each
+     * new attempt added handshakes. Seen on one core after a root crash: no peer bound again in 30 s.
+     */
+    private int late;
 
     /** @param classes the classes a binding opens links for: mesh control, and every class with a service */
     Uplink(PeerContext c, Links links, Membership membership, Supplier<List<TrafficClass>> classes) {
@@ -143,10 +150,12 @@ final class Uplink {
         List<TrafficClass> wanted = classes.get();
         AtomicInteger waiting = new AtomicInteger(wanted.size());
         boolean[] over = new boolean[1]; // strand only
-        Scheduler.Timer timeout = time.after(s.bindTimeoutMs(), TimeUnit.MILLISECONDS, () -> {
+        long allowed = allowedMs();
+        Scheduler.Timer timeout = time.after(allowed, TimeUnit.MILLISECONDS, () -> {
             if (!over[0]) {
                 over[0] = true;
-                LOG.log(Level.INFO, "{0}: cannot open links to {1} within {2} ms", self, parent.peer(), s.bindTimeoutMs());
+                late++;
+                LOG.log(Level.INFO, "{0}: cannot open links to {1} within {2} ms", self, parent.peer(), allowed);
                 b.close(false);
                 done.accept(null);
             }
@@ -194,20 +203,27 @@ final class Uplink {
         }
     }
 
+    /** How long the next open or bind may take: the setting, doubled for each that ran out of time in a row. */
+    private long allowedMs() {
+        return (long) s.bindTimeoutMs() << Math.min(late, 3);
+    }
+
     /** BIND over open links: the parent takes this peer and its subtree as its child. */
     private void bind(Binding b, Consumer<Boolean> done) {
         long id = ++bindIds;
         List<PeerRecord> subtree = membership.binding(routing.table().cell(), b.peer());
-        Scheduler.Timer timeout = time.after(s.bindTimeoutMs(), TimeUnit.MILLISECONDS, () -> {
+        long allowed = allowedMs();
+        Scheduler.Timer timeout = time.after(allowed, TimeUnit.MILLISECONDS, () -> {
             if (pendingBinds.remove(id) != null) {
-                LOG.log(Level.INFO, "{0}: no answer from {1} to its BIND within {2} ms", self, b.peer(),
-                        s.bindTimeoutMs());
+                late++;
+                LOG.log(Level.INFO, "{0}: no answer from {1} to its BIND within {2} ms", self, b.peer(), allowed);
                 b.close(false);
                 done.accept(false);
             }
         });
         pendingBinds.put(id, answer -> {
             timeout.cancel();
+            late = 0;
             if (answer.kind() == Control.Kind.BOUND) {
                 done.accept(true);
             } else {
