@@ -36,6 +36,14 @@ final class Custody implements Routing.Custodian {
     private static final int REPLICA_LIFETIMES = 10;
     /** At most this many messages sent again per scan, oldest first: no storm after a stall. */
     static final int RETRANSMIT_BURST = 256;
+    /**
+     * A message sent again waits twice as long each time, up to 2^this retransmission periods (8 s
+     * with the runtime's 1 s). At 32 times, a message that timed out five times while a rebuild went
+     * on waited half a minute on a path that worked again: too late for a real-time stream, and for
+     * a client counting its losses. The burst bound, not the backoff, keeps a recovered path from a
+     * flood.
+     */
+    static final int MAX_DOUBLINGS = 3;
 
     private final String self;
     private final int span;
@@ -210,7 +218,7 @@ final class Custody implements Routing.Custodian {
 
     /**
      * Listing 5's timer: a held message not acknowledged in time goes up again, waiting twice as
-     * long each time (up to 32 times), and at most {@link #RETRANSMIT_BURST} per scan, oldest
+     * long each time (up to 2^{@link #MAX_DOUBLINGS} periods), and at most {@link #RETRANSMIT_BURST} per scan, oldest
      * first, so that a path that stalled under load is not flooded when it recovers. Stale
      * replicas go.
      */
@@ -221,7 +229,7 @@ final class Custody implements Routing.Custodian {
         List<PendingStore.Entry> late = new ArrayList<>();
         for (PendingStore.Entry e : store.select(e -> true)) {
             if (self.equals(e.holder)) {
-                if (now - e.sentNanos > due << Math.min(e.timeouts, 5)) {
+                if (now - e.sentNanos > due << Math.min(e.timeouts, MAX_DOUBLINGS)) {
                     late.add(e);
                 }
             } else if (now - e.storedNanos > stale) {
