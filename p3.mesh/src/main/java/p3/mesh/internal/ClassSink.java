@@ -76,6 +76,10 @@ final class ClassSink {
         sentBySource.merge(source, sent, Math::max);
     }
 
+    boolean reported(String source) {
+        return sentBySource.containsKey(source);
+    }
+
     Map<String, Long> lostBySource() {
         Map<String, Long> out = new java.util.TreeMap<>();
         sentBySource.forEach((source, sent) -> {

@@ -201,6 +201,9 @@ public final class Peer implements MeshPeer {
         uplink.check();
         downlinks.check();
         membership.expire();
+        if (s.role() == PeerRole.CLIENT) {
+            subscriptions.renew();
+        }
     }
 
     /** Data path: a frame for this peer. */

@@ -274,6 +274,12 @@ final class Streams {
         return sink.accept(f, services.get(f.trafficClass()), deadline, System.nanoTime());
     }
 
+    /** Client: whether that source has told how many frames of the class it sent here. */
+    boolean reported(String source, TrafficClass cls) {
+        ClassSink sink = sinks.get(cls);
+        return sink != null && sink.reported(source);
+    }
+
     void sourceReport(String source, TrafficClass cls, long sent) {
         sinks.computeIfAbsent(cls, c -> new ClassSink(c.id())).sourceReport(source, sent);
     }

@@ -21,12 +21,16 @@ import p3.transport.TrafficClass;
  */
 final class Subscriptions {
 
+    /** Housekeeping rounds between two renewals of a client's requests (3 s with the runtime's rounds). */
+    static final int RENEW_ROUNDS = 3;
+
     private final String self;
     private final Routing routing;
     private final Custody custody;
     private final Acknowledgements acks;
     private final PeerMetrics metrics;
     private final Streams streams;
+    private int rounds;
 
     Subscriptions(PeerContext c, Custody custody, Acknowledgements acks, ScheduledExecutorService pacing) {
         this.self = c.self();
@@ -61,13 +65,31 @@ final class Subscriptions {
         routing.sendUp(Control.of(Control.Kind.TREE_QUERY, 0, ""));
     }
 
-    /** Client: the tree as the root knows it; each sensor is asked for every class asked so far. */
+    /**
+     * Client, on the strand every housekeeping round: now and then it asks for the tree again, so
+     * that a sensor that joined after the request, or whose SUBSCRIBE was lost on a path being
+     * rebuilt, is asked (seen in CI: one sensor's audio never came, its one SUBSCRIBE gone).
+     */
+    void renew() {
+        if (!streams.asked().isEmpty() && ++rounds >= RENEW_ROUNDS) {
+            rounds = 0;
+            routing.sendUp(Control.of(Control.Kind.TREE_QUERY, 0, ""));
+        }
+    }
+
+    /**
+     * Client: the tree as the root knows it; each sensor is asked for every class asked so far that
+     * it has not reported sending yet (a sensor takes a request again as the one it serves).
+     */
     void onTree(List<PeerRecord> records) {
         for (PeerRecord r : records) {
             if (r.role() != PeerRole.SENSOR || r.cell() == null) {
                 continue;
             }
             for (Map.Entry<TrafficClass, Qos> e : streams.asked().entrySet()) {
+                if (streams.reported(r.peer(), e.getKey())) {
+                    continue;
+                }
                 Qos q = e.getValue();
                 routing.sendControl(r.peer(), r.cell().toString(), Control.of(Control.Kind.SUBSCRIBE,
                         q.deadline().toMillis(), e.getKey().id() + ":" + q.faultTolerant()));

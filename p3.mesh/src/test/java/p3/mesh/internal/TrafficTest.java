@@ -149,6 +149,22 @@ class TrafficTest {
         }
     }
 
+    @Test
+    void aSensorThatJoinsAfterTheRequestIsAskedToo() throws Exception {
+        // a root super-peer, one below it for the sensors, room for two
+        try (InProcessMesh mesh = TestMeshes.of(new TreeShape(1, 1, List.of(1), 2))) {
+            mesh.addService(InProcessMesh.service("event", 25, 1024, true));
+            mesh.form(2, 1);
+            Peer client = mesh.peer("client");
+            client.requestAll("event", QOS);
+            await().atMost(InProcessMesh.BOUND).until(() -> mesh.received(client, mesh.peer("sensor1"), "event") > 0);
+
+            // the tree the client was told of had one sensor: the second is found when the client renews
+            Peer late = mesh.startBound("sensor2", PeerRole.SENSOR);
+            await().atMost(InProcessMesh.BOUND).until(() -> mesh.received(client, late, "event") > 0);
+        }
+    }
+
     /** The super-peers a peer's frames climb through to the root cell, by each one's first parent. */
     private static Set<String> pathToRoot(InProcessMesh mesh, Peer from) {
         Set<String> path = new HashSet<>();
