@@ -287,13 +287,24 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link {
      */
     private void handshakeFailed(Throwable cause) {
         String why = String.valueOf(cause.getMessage());
-        if (why.contains("Received fatal alert") || cause instanceof ClosedChannelException || !channel.isActive()) {
+        if (why.contains("Received fatal alert") || abandoned(why) || cause instanceof ClosedChannelException
+                || !channel.isActive()) {
             // refused by the other end, or the connection went away mid-handshake (a child that gave up)
             LOG.log(Level.DEBUG, "{0}: TLS to {1} refused by the other end: {2}", localPeer, describe(), why);
             closeWith(CloseReason.RESET, true);
         } else {
             reject(Rejection.UNTRUSTED_PEER, "TLS handshake failed: " + why);
         }
+    }
+
+    /**
+     * A record of two bytes that does not decrypt: an alert sent before the other end had the
+     * handshake's keys, which is how the JDK's engine says that it gave up (its connect timed out,
+     * say). Counted as an untrusted peer, these made a busy machine's own peers look like hundreds of
+     * impostors.
+     */
+    private static boolean abandoned(String why) {
+        return why.contains("AEAD cipher fragment (2)");
     }
 
     @Override
