@@ -8,7 +8,10 @@ package p3.transport;
  * @param maxFrameLength   largest frame accepted, header included, in bytes
  * @param lowWaterMark     outbound bytes under which a full link accepts frames again
  * @param highWaterMark    outbound bytes over which a link refuses frames
- * @param connectTimeoutMs how long a connection and its HELLO exchange may take
+ * @param connectTimeoutMs how long a connection, its TLS handshake and its HELLO exchange may take: the
+ *                         bound on one that never ends. The mesh gives up on a parent sooner, on timers
+ *                         that grow when the machine is slow; at 2 s, this bound had cut every attempt
+ *                         short on a busy machine, where handshakes queue for seconds
  * @param heartbeatMs      a MESH link that sent nothing for this long sends a heartbeat; links of the
  *                         other classes send none (see idleTimeoutMs)
  * @param idleTimeoutMs    a MESH link that received nothing for this long is dead, and closes. Links of
@@ -90,7 +93,7 @@ public record LinkSettings(int ioThreads, boolean tcpNoDelay, int maxFrameLength
 
     /** Defaults for a LAN: Nagle off, 1 MiB frames, 1 MiB of outbound buffer per link. */
     public static LinkSettings defaults() {
-        return new LinkSettings(2, true, 1 << 20, 256 << 10, 1 << 20, 2000, 250, 1500, true, TlsProvider.JDK);
+        return new LinkSettings(2, true, 1 << 20, 256 << 10, 1 << 20, 8000, 250, 1500, true, TlsProvider.JDK);
     }
 
     public LinkSettings withTcpNoDelay(boolean on) {

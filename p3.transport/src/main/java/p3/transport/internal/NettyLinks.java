@@ -80,8 +80,8 @@ public final class NettyLinks implements Links {
         @AttributeDefinition(description = "Outbound bytes over which a link refuses frames")
         int writeBufferHighWaterMark() default 1 << 20;
 
-        @AttributeDefinition(description = "Time a connection and its HELLO exchange may take, in ms")
-        int connectTimeoutMs() default 2000;
+        @AttributeDefinition(description = "Time a connection, its TLS handshake and its HELLO exchange may take, in ms")
+        int connectTimeoutMs() default 8000;
 
         @AttributeDefinition(description = "A MESH link idle for this long sends a heartbeat, in ms (links of the other classes send none)")
         int heartbeatMs() default 250;
