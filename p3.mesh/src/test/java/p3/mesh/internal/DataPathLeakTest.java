@@ -11,7 +11,11 @@ import org.junit.jupiter.api.Test;
 import p3.mesh.ClassStats;
 import p3.mesh.PeerRole;
 import p3.mesh.Qos;
+import p3.transport.DiscoverySettings;
+import p3.transport.GroupSettings;
 import p3.transport.LeakWatch;
+import p3.transport.LinkSettings;
+import p3.transport.StandaloneTransport;
 import p3.transport.TrafficClass;
 
 /**
@@ -25,16 +29,24 @@ class DataPathLeakTest {
     @Test
     void relaysHoldersAndTheClientFreeEveryBufferAcrossACrash() throws Exception {
         try (LeakWatch leaks = LeakWatch.paranoid()) {
-            // two levels, two super-peers a cell: the paranoid level makes every buffer access costly
-            try (InProcessMesh mesh = TestMeshes.of(new TreeShape(2, 1, List.of(2), 2))) {
-                mesh.addService(InProcessMesh.service("event", 100, 512, false));
-                mesh.addService(InProcessMesh.service("audio", 38, 418, false));
+            // two levels, two super-peers a cell. The paranoid level records a stack trace at every
+            // buffer access: at Table I's audio rate and 100 events a second, with the links' liveness
+            // of a quick machine, links that were up closed as idle while the mesh formed, in about
+            // one run of two on this machine. Half the traffic, heartbeats 4 times slower.
+            LinkSettings d = LinkSettings.defaults();
+            LinkSettings slow = new LinkSettings(d.ioThreads(), d.tcpNoDelay(), d.maxFrameLength(), d.lowWaterMark(),
+                    d.highWaterMark(), d.connectTimeoutMs(), 4 * d.heartbeatMs(), 4 * d.idleTimeoutMs(), d.ipTos(),
+                    d.tlsProvider());
+            try (InProcessMesh mesh = new InProcessMesh(new TreeShape(2, 1, List.of(2), 2), StandaloneTransport.open(slow,
+                    GroupSettings.defaults().withFailureDetection(100, 600, 100), DiscoverySettings.defaults()))) {
+                mesh.addService(InProcessMesh.service("event", 50, 512, false));
+                mesh.addService(InProcessMesh.service("audio", 19, 418, false));
                 mesh.form(6, 4);
                 Peer client = mesh.peer("client");
                 client.requestAll("event", new Qos(true, Duration.ofMillis(100)));
                 client.requestAll("audio", new Qos(false, Duration.ofMillis(100)));
-                await().atMost(InProcessMesh.BOUND).until(() -> received(client, "event") > 4 * 100
-                        && received(client, "audio") > 4 * 38);
+                await().atMost(InProcessMesh.BOUND).until(() -> received(client, "event") > 4 * 50
+                        && received(client, "audio") > 4 * 19);
 
                 CustodyMeshTest.awaitAllBound(mesh);
                 Peer sensor = mesh.peer("sensor1");
@@ -42,7 +54,7 @@ class DataPathLeakTest {
                 parent.crash();
                 MeshFailureTest.awaitRebind(sensor, parent);
                 long before = received(client, "event");
-                await().atMost(InProcessMesh.BOUND).until(() -> received(client, "event") > before + 4 * 50);
+                await().atMost(InProcessMesh.BOUND).until(() -> received(client, "event") > before + 4 * 25);
 
                 mesh.live(PeerRole.SENSOR).forEach(Peer::stopSources);
                 await().atMost(InProcessMesh.BOUND).untilAsserted(() -> assertThat(
