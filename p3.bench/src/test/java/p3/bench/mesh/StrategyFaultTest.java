@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -36,6 +37,33 @@ import p3.transport.StandaloneTransport;
 class StrategyFaultTest {
 
     private static final Duration BOUND = Duration.ofSeconds(30);
+
+    /**
+     * One fault-free run first, thrown away, as the bench's {@code --warmup-run}: the first case ran
+     * while the JIT compiled the data path (its compiler took about 40 % of this 2-core machine for
+     * 40 s), and on a busy machine the links' heartbeats then came late enough to fail links that
+     * were up, on top of the crashes the test makes. With a second core's worth of other work beside
+     * it, the first case failed 2 runs of 3 so; the later cases, in a warm JVM, did not. It is only a
+     * warm-up: that the mesh carries traffic without faults is TrafficTest's to show.
+     */
+    @BeforeAll
+    static void warmUp() throws Exception {
+        try (InProcessMesh mesh = reportMesh()) {
+            mesh.faultTolerance("active", true);
+            for (Traffic t : BenchSettings.TABLE_I) {
+                mesh.addService(InProcessMesh.service(t.name(), t.rate(), t.bytes(), t.random()));
+            }
+            mesh.addStrategy(new ActiveStrategy(ActiveStrategy.LINGER_MICROS));
+            mesh.form(14, 8);
+            Peer client = mesh.peer("client");
+            for (Traffic t : BenchSettings.TABLE_I) {
+                client.requestAll(t.name(), new Qos(true, Duration.ofMillis(100)));
+            }
+            Map<String, Long> before = received(client);
+            InProcessMesh.until(BOUND, () -> received(client).values().stream().mapToLong(Long::longValue).sum()
+                    >= before.values().stream().mapToLong(Long::longValue).sum() + 3000);
+        }
+    }
 
     @ParameterizedTest(name = "{0}, sensor memory {1}")
     @CsvSource({ "active, true", "active, false", "passive, true", "passive, false", "hybrid, true", "hybrid, false" })
