@@ -265,9 +265,9 @@ final class Custody implements Routing.Custodian {
 
     /**
      * Listing 5's timer: a held message not acknowledged in time goes up again, waiting twice as
-     * long each time (up to 2^{@link #MAX_DOUBLINGS} periods), and at most {@link #RETRANSMIT_BURST} per scan, oldest
-     * first, so that a path that stalled under load is not flooded when it recovers. Stale
-     * replicas go.
+     * long each time (up to 2^{@link #MAX_DOUBLINGS} periods), and at most
+     * {@link #RETRANSMIT_BURST} per scan, oldest first, so that a path that stalled under load is
+     * not flooded when it recovers. Stale replicas go.
      */
     void retransmit() {
         long now = time.nanoTime();
