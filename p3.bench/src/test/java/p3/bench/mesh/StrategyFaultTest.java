@@ -22,6 +22,7 @@ import p3.mesh.PeerState;
 import p3.mesh.Qos;
 import p3.mesh.internal.InProcessMesh;
 import p3.mesh.internal.Peer;
+import p3.mesh.spi.FtStrategy;
 import p3.transport.TrafficClass;
 import p3.transport.DiscoverySettings;
 import p3.transport.GroupSettings;
@@ -39,29 +40,18 @@ class StrategyFaultTest {
     private static final Duration BOUND = Duration.ofSeconds(30);
 
     /**
-     * One fault-free run first, thrown away, as the bench's {@code --warmup-run}: the first case ran
-     * while the JIT compiled the data path (its compiler took about 40 % of this 2-core machine for
-     * 40 s), and on a busy machine the links' heartbeats then came late enough to fail links that
-     * were up, on top of the crashes the test makes. With a second core's worth of other work beside
-     * it, the first case failed 2 runs of 3 so; the later cases, in a warm JVM, did not. It is only a
-     * warm-up: that the mesh carries traffic without faults is TrafficTest's to show.
+     * One fault-free run first, thrown away, as the bench's {@code --warmup-run}: in a cold JVM the
+     * JIT's compiler took about 40 % of this 2-core machine for 40 s, and the CI failures on record
+     * were in the first cases, while it compiled the data path. It is only a warm-up: that the mesh
+     * carries traffic without faults is TrafficTest's to show.
      */
     @BeforeAll
     static void warmUp() throws Exception {
         try (InProcessMesh mesh = reportMesh()) {
             mesh.faultTolerance("active", true);
-            for (Traffic t : BenchSettings.TABLE_I) {
-                mesh.addService(InProcessMesh.service(t.name(), t.rate(), t.bytes(), t.random()));
-            }
-            mesh.addStrategy(new ActiveStrategy(ActiveStrategy.LINGER_MICROS));
-            mesh.form(14, 8);
-            Peer client = mesh.peer("client");
-            for (Traffic t : BenchSettings.TABLE_I) {
-                client.requestAll(t.name(), new Qos(true, Duration.ofMillis(100)));
-            }
-            Map<String, Long> before = received(client);
-            InProcessMesh.until(BOUND, () -> received(client).values().stream().mapToLong(Long::longValue).sum()
-                    >= before.values().stream().mapToLong(Long::longValue).sum() + 3000);
+            Peer client = streaming(mesh, new ActiveStrategy(ActiveStrategy.LINGER_MICROS));
+            long before = total(client);
+            InProcessMesh.until(BOUND, () -> total(client) >= before + 3000);
         }
     }
 
@@ -72,17 +62,7 @@ class StrategyFaultTest {
         HybridStrategy hybrid = new HybridStrategy(50, 64, 1000, 5000, "");
         try (InProcessMesh mesh = reportMesh()) {
             mesh.faultTolerance(strategy, sensorMemory);
-            for (Traffic t : BenchSettings.TABLE_I) {
-                mesh.addService(InProcessMesh.service(t.name(), t.rate(), t.bytes(), t.random()));
-            }
-            mesh.addStrategy(new ActiveStrategy(ActiveStrategy.LINGER_MICROS));
-            mesh.addStrategy(passive);
-            mesh.addStrategy(hybrid);
-            mesh.form(14, 8);
-            Peer client = mesh.peer("client");
-            for (Traffic t : BenchSettings.TABLE_I) {
-                client.requestAll(t.name(), new Qos(true, Duration.ofMillis(100)));
-            }
+            Peer client = streaming(mesh, new ActiveStrategy(ActiveStrategy.LINGER_MICROS), passive, hybrid);
             awaitMore(mesh, client, 300);
             for (Peer sp : mesh.live(PeerRole.SUPER)) {
                 assertThat(sp.ft().strategy()).as(sp.id()).isEqualTo(strategy);
@@ -147,6 +127,26 @@ class StrategyFaultTest {
             passive.deactivate();
             hybrid.deactivate();
         }
+    }
+
+    /** Table I's services and these strategies on the report's tree, the client asking every class fault-tolerant. */
+    private static Peer streaming(InProcessMesh mesh, FtStrategy... strategies) throws Exception {
+        for (Traffic t : BenchSettings.TABLE_I) {
+            mesh.addService(InProcessMesh.service(t.name(), t.rate(), t.bytes(), t.random()));
+        }
+        for (FtStrategy s : strategies) {
+            mesh.addStrategy(s);
+        }
+        mesh.form(14, 8);
+        Peer client = mesh.peer("client");
+        for (Traffic t : BenchSettings.TABLE_I) {
+            client.requestAll(t.name(), new Qos(true, Duration.ofMillis(100)));
+        }
+        return client;
+    }
+
+    private static long total(Peer client) {
+        return received(client).values().stream().mapToLong(Long::longValue).sum();
     }
 
     static InProcessMesh reportMesh() {

@@ -11,11 +11,8 @@ import org.junit.jupiter.api.Test;
 import p3.mesh.ClassStats;
 import p3.mesh.PeerRole;
 import p3.mesh.Qos;
-import p3.transport.DiscoverySettings;
-import p3.transport.GroupSettings;
 import p3.transport.LeakWatch;
 import p3.transport.LinkSettings;
-import p3.transport.StandaloneTransport;
 import p3.transport.TrafficClass;
 
 /**
@@ -37,8 +34,7 @@ class DataPathLeakTest {
             LinkSettings slow = new LinkSettings(d.ioThreads(), d.tcpNoDelay(), d.maxFrameLength(), d.lowWaterMark(),
                     d.highWaterMark(), d.connectTimeoutMs(), 4 * d.heartbeatMs(), 4 * d.idleTimeoutMs(), d.ipTos(),
                     d.tlsProvider());
-            try (InProcessMesh mesh = new InProcessMesh(new TreeShape(2, 1, List.of(2), 2), StandaloneTransport.open(slow,
-                    GroupSettings.defaults().withFailureDetection(100, 600, 100), DiscoverySettings.defaults()))) {
+            try (InProcessMesh mesh = TestMeshes.of(new TreeShape(2, 1, List.of(2), 2), slow)) {
                 mesh.addService(InProcessMesh.service("event", 50, 512, false));
                 mesh.addService(InProcessMesh.service("audio", 19, 418, false));
                 mesh.form(6, 4);

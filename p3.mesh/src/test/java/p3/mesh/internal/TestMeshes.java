@@ -18,7 +18,11 @@ final class TestMeshes {
     }
 
     static InProcessMesh of(TreeShape shape) {
-        return new InProcessMesh(shape, StandaloneTransport.open(LinkSettings.defaults(),
+        return of(shape, LinkSettings.defaults());
+    }
+
+    static InProcessMesh of(TreeShape shape, LinkSettings links) {
+        return new InProcessMesh(shape, StandaloneTransport.open(links,
                 GroupSettings.defaults().withFailureDetection(100, 600, 100), DiscoverySettings.defaults()));
     }
 }
