@@ -56,6 +56,7 @@ final class Custody implements Routing.Custodian {
     private final PeerMetrics metrics;
     private final RateLimitedLog badAcks = new RateLimitedLog(LOG, 5000);
     private final RateLimitedLog fullStore = new RateLimitedLog(LOG, 10_000);
+    private final RoundTrip roundTrip;
     private Scheduler.Timer scan = Scheduler.Timer.NONE;
 
     final LongAdder acknowledged = new LongAdder();
@@ -74,6 +75,8 @@ final class Custody implements Routing.Custodian {
         this.replication = replication;
         this.strategies = strategies;
         this.metrics = metrics;
+        long period = TimeUnit.MILLISECONDS.toNanos(settings.retransmitMs());
+        this.roundTrip = new RoundTrip(period, period << MAX_DOUBLINGS, MAX_DOUBLINGS);
     }
 
     static boolean isFaultTolerant(Frame f) {
@@ -136,6 +139,8 @@ final class Custody implements Routing.Custodian {
         PendingStore.Stream stream = new PendingStore.Stream(ack.targetPeer(), ack.sourcePeer());
         Set<String> back = new LinkedHashSet<>(2);
         int removed = 0;
+        long now = time.nanoTime();
+        long measured = -1;
         for (Map.Entry<TrafficClass, Ranges> byClass : a.ranges().entrySet()) {
             Ranges r = byClass.getValue();
             for (int i = 0; i < r.count(); i++) {
@@ -148,11 +153,17 @@ final class Custody implements Routing.Custodian {
                     if (!e.from.isEmpty()) {
                         back.add(e.from);
                     }
+                    if (e.timeouts == 0 && self.equals(e.holder)) {
+                        measured = Math.max(measured, now - e.sentNanos); // the oldest: it waited for the batch
+                    }
                 }
                 replication.acked(new FtCodec.Acked(stream, byClass.getKey(), r.lo(i), r.hi(i)));
             }
         }
         acknowledged.add(removed);
+        if (measured >= 0) {
+            roundTrip.sample(measured);
+        }
         if (!ack.targetPeer().equals(self)) {
             boolean passed = false;
             for (String neighbour : back) {
@@ -217,19 +228,19 @@ final class Custody implements Routing.Custodian {
     }
 
     /**
-     * Listing 5's timer: a held message not acknowledged in time goes up again, waiting twice as
-     * long each time (up to 2^{@link #MAX_DOUBLINGS} periods), and at most
+     * Listing 5's timer: a held message not acknowledged in time (the {@link RoundTrip} learned
+     * from acknowledgements, at least the configured period) goes up again, waiting twice as long
+     * each time (up to 2^{@link #MAX_DOUBLINGS} times), and at most
      * {@link #RETRANSMIT_BURST} per scan, oldest first, so that a path that stalled under load is
      * not flooded when it recovers. Stale replicas go.
      */
     void retransmit() {
         long now = time.nanoTime();
-        long due = TimeUnit.MILLISECONDS.toNanos(settings.retransmitMs());
-        long stale = due * REPLICA_LIFETIMES;
+        long stale = TimeUnit.MILLISECONDS.toNanos(settings.retransmitMs()) * REPLICA_LIFETIMES;
         List<PendingStore.Entry> late = new ArrayList<>();
         for (PendingStore.Entry e : store.select(e -> true)) {
             if (self.equals(e.holder)) {
-                if (now - e.sentNanos > due << Math.min(e.timeouts, MAX_DOUBLINGS)) {
+                if (now - e.sentNanos > roundTrip.timeoutNanos(e.timeouts, e.sentNanos)) {
                     late.add(e);
                 }
             } else if (now - e.storedNanos > stale) {
@@ -239,6 +250,7 @@ final class Custody implements Routing.Custodian {
         if (late.isEmpty()) {
             return;
         }
+        roundTrip.timedOut(now);
         late.sort((a, b) -> Long.compare(a.storedNanos, b.storedNanos));
         List<PendingStore.Entry> burst = late.size() > RETRANSMIT_BURST ? late.subList(0, RETRANSMIT_BURST) : late;
         for (PendingStore.Entry e : burst) {

@@ -315,6 +315,30 @@ class CustodyUnitTest {
     }
 
     @Test
+    void aPathSlowerThanTheRetransmissionTimeIsLearnedNotFloodedWithResends() {
+        custody.start();
+        // every acknowledgement comes 1.5 periods after its message: the path is slow, not broken
+        for (long seq = 1; seq <= 10; seq++) {
+            routing.route(ft(seq), x.peer, false);
+            time.advance(Duration.ofMillis(RETRANSMIT_MS * 3 / 2));
+            routing.route(ack("sensor-1", "011", TrafficClass.EVENT, seq, seq), "sp-root", false);
+        }
+        // the first went again before its acknowledgement could come; that timeout doubled the wait of
+        // the next, whose acknowledgement measured the round trip; then none went again. With a fixed
+        // period, each of the ten went twice.
+        assertThat(custody.resent.sum()).isEqualTo(1);
+        assertThat(upEvents()).hasSize(11);
+        assertThat(store.size()).isZero();
+
+        // and a message that is really lost still goes again, after the learned time
+        routing.route(ft(11), x.peer, false);
+        time.advance(Duration.ofMillis(RETRANSMIT_MS * 3 / 2));
+        assertThat(custody.resent.sum()).as("not yet: the round trip is 1.5 periods").isEqualTo(1);
+        time.advance(Duration.ofMillis(RETRANSMIT_MS * 2));
+        assertThat(custody.resent.sum()).isEqualTo(2);
+    }
+
+    @Test
     void theWaitStopsDoublingAt32RetransmissionTimes() {
         routing.route(ft(1), x.peer, false);
         PendingStore.Entry e = store.select(any -> true).get(0);
