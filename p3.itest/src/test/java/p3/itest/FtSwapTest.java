@@ -59,8 +59,12 @@ public class FtSwapTest {
     private static final List<String> CLASSES = List.of("audio", "video", "event");
     private static final int SUPERS = 14;
     private static final int SENSORS = 8;
-    /** Frames of each class that must arrive between two steps: about half a second of the mesh's traffic. */
+    /** Frames of each class that must arrive between two steps: about a second of the mesh's traffic at {@link #RATES}. */
     private static final long FLOWING = 100;
+
+    /** Half of Table I's rates: video, audio, events (see the class comment). */
+    private static final Map<String, Double> RATES = Map.of("p3.service.video", 12.0, "p3.service.audio", 19.0,
+            "p3.service.event", 12.5);
 
     @Inject
     BundleContext context;
@@ -70,10 +74,6 @@ public class FtSwapTest {
 
     @Inject
     CommandProcessor shell;
-
-    /** Half of Table I's rates: video, audio, events (see the class comment). */
-    private static final Map<String, Double> RATES = Map.of("p3.service.video", 12.0, "p3.service.audio", 19.0,
-            "p3.service.event", 12.5);
 
     private final List<org.osgi.service.cm.Configuration> made = new ArrayList<>();
     private final String mesh = "ftswap" + UUID.randomUUID().toString().substring(0, 8);
