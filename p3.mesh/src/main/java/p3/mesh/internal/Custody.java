@@ -81,8 +81,7 @@ final class Custody implements Routing.Custodian {
         this.replication = replication;
         this.strategies = strategies;
         this.metrics = metrics;
-        long period = TimeUnit.MILLISECONDS.toNanos(settings.retransmitMs());
-        this.roundTrip = new RoundTrip(period, period << MAX_DOUBLINGS, MAX_DOUBLINGS);
+        this.roundTrip = new RoundTrip(TimeUnit.MILLISECONDS.toNanos(settings.retransmitMs()), MAX_DOUBLINGS);
     }
 
     static boolean isFaultTolerant(Frame f) {

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class RoundTripTest {
 
     static final long MS = 1_000_000;
-    final RoundTrip rt = new RoundTrip(100 * MS, 800 * MS, 3);
+    final RoundTrip rt = new RoundTrip(100 * MS, 3);
 
     @Test
     void withoutSamplesItIsTheConfiguredPeriodDoubledForEachResend() {
