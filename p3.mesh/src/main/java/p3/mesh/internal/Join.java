@@ -1,12 +1,10 @@
 package p3.mesh.internal;
 
 import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import p3.mesh.CellId;
@@ -15,12 +13,11 @@ import p3.mesh.PeerState;
 import p3.mesh.RebindKind;
 import p3.transport.CloseReason;
 import p3.transport.DiscoveryEndpoint;
-import p3.transport.DiscoveryReply;
 import p3.transport.TreeAddress;
 
 /**
- * Joining the mesh (report, Listing 1: JoinMesh, RejoinMesh, BindToCell) and the asking side of
- * discovery (Listing 2: RequestCell, RequestParent). A peer asks the root cell where to go; a
+ * Joining the mesh (report, Listing 1: JoinMesh, RejoinMesh, BindToCell), asking through
+ * {@link CellRequests} (Listing 2: RequestCell, RequestParent). A peer asks the root cell where to go; a
  * super-peer that hears nothing founds the root cell after its turn. It then asks the parent cell
  * who serves there, enters its own cell's group (a super-peer), and binds to a parent. When its
  * parent fails it rebinds: fast to a cell-mate of the parent, else slowly, asking the parent cell
@@ -38,7 +35,6 @@ final class Join {
     private final PeerRole role;
     private final Strand strand;
     private final Scheduler time;
-    private final ControlCodec codec;
     private final PeerStatus status;
     private final Routing routing;
     private final PeerMetrics metrics;
@@ -47,7 +43,7 @@ final class Join {
     private final Uplink uplink;
     private final Custody custody;
     private final FailureLog failures;
-    private DiscoveryEndpoint discovery;
+    private final CellRequests requests;
     /** Counts attempts: a continuation of an older one does nothing. */
     private long attempt;
     /**
@@ -66,13 +62,13 @@ final class Join {
     /** The longest wait between joins is 2^this discovery timeouts (4 s with the runtime's 250 ms). */
     static final int MAX_DOUBLINGS = 4;
 
-    Join(PeerContext c, Cell cell, Membership membership, Uplink uplink, Custody custody, FailureLog failures) {
+    Join(PeerContext c, CellRequests requests, Cell cell, Membership membership, Uplink uplink, Custody custody,
+            FailureLog failures) {
         this.self = c.self();
         this.s = c.settings();
         this.role = s.role();
         this.strand = c.strand();
         this.time = c.time();
-        this.codec = c.codec();
         this.status = c.status();
         this.routing = c.routing();
         this.metrics = c.metrics();
@@ -81,10 +77,11 @@ final class Join {
         this.uplink = uplink;
         this.custody = custody;
         this.failures = failures;
+        this.requests = requests;
     }
 
     void start(DiscoveryEndpoint d) {
-        this.discovery = d;
+        requests.start(d);
         joinMesh();
     }
 
@@ -116,7 +113,7 @@ final class Join {
         Control request = Control.of(Control.Kind.REQUEST_CELL, 0, role.name() + ":" + self
                 + (checked == null && kept == null ? "" : ":" + (checked == null ? "" : checked))
                 + (kept == null ? "" : ":" + kept));
-        ask(CellId.ROOT, request, 1, replies -> {
+        requests.ask(CellId.ROOT, request, 1, replies -> {
             if (a != attempt || status.finished()) {
                 return;
             }
@@ -213,7 +210,7 @@ final class Join {
             return;
         }
         CellId parentCell = role == PeerRole.SUPER ? target.parent() : target;
-        requestParent(parentCell, quick(), parents -> {
+        requests.requestParent(parentCell, quick(), parents -> {
             if (a != attempt || status.finished()) {
                 return;
             }
@@ -363,7 +360,7 @@ final class Join {
             joinMesh();
             return;
         }
-        requestParent(mine.parent(), quick(), parents -> {
+        requests.requestParent(mine.parent(), quick(), parents -> {
             if (a != attempt || status.finished()) {
                 return;
             }
@@ -429,7 +426,7 @@ final class Join {
             return;
         }
         long a = attempt;
-        requestParent(role == PeerRole.SUPER ? mine.parent() : mine, false, parents -> {
+        requests.requestParent(role == PeerRole.SUPER ? mine.parent() : mine, false, parents -> {
             if (a == attempt && status.bound()) {
                 uplink.backups(parents);
             }
@@ -444,72 +441,5 @@ final class Join {
      */
     private boolean quick() {
         return rejoinOf >= 0 && role != PeerRole.CLIENT;
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // Asking (Listing 2)
-
-    /**
-     * RequestParent: the records of the super-peers of a cell, from discovery; empty when none answers.
-     *
-     * @param first stop at the first answer rather than wait for every super-peer of the cell
-     */
-    void requestParent(CellId parentCell, boolean first, Consumer<List<PeerRecord>> then) {
-        Control request = Control.of(Control.Kind.REQUEST_PARENT, 0, role.name());
-        ask(parentCell, request, first ? 1 : s.shape().superPeers(parentCell), replies -> {
-            List<PeerRecord> found = new ArrayList<>();
-            for (Control c : replies) {
-                if (c.kind() == Control.Kind.PARENT && !c.records().isEmpty()) {
-                    found.add(c.records().get(0));
-                } else if (c.kind() == Control.Kind.REFUSED) {
-                    LOG.log(Level.INFO, "{0}: cell {1} refused: {2}", self, parentCell, c.text());
-                }
-            }
-            then.accept(found);
-        });
-    }
-
-    /**
-     * The root's check of a cell it placed a joiner under: the bound super-peers' records, and how
-     * many super-peers answered at all (those rebinding in the cell refuse, and are alive).
-     */
-    void checkCell(CellId checked, BiConsumer<List<PeerRecord>, Integer> then) {
-        Control request = Control.of(Control.Kind.REQUEST_PARENT, Placement.CELL_CHECK, role.name());
-        ask(checked, request, s.shape().superPeers(checked), replies -> {
-            List<PeerRecord> found = new ArrayList<>();
-            for (Control c : replies) {
-                if (c.kind() == Control.Kind.PARENT && !c.records().isEmpty()) {
-                    found.add(c.records().get(0));
-                }
-            }
-            then.accept(found, replies.size());
-        });
-    }
-
-    /** One discovery request; the replies that decode go to {@code then}, on the strand. */
-    private void ask(CellId target, Control request, int replies, Consumer<List<Control>> then) {
-        discovery.request(target.toString(), codec.encode(request), Duration.ofMillis(s.discoveryTimeoutMs()), replies)
-                .whenComplete((got, failure) -> strand.execute(() -> {
-                    List<Control> decoded = new ArrayList<>();
-                    if (got != null) {
-                        for (DiscoveryReply r : got) {
-                            try {
-                                Control reply = codec.decode(r.payload());
-                                if (!Authorization.replyTrusted(r.sender(), reply)) {
-                                    metrics.unauthorized.increment();
-                                    LOG.log(Level.WARNING, "{0}: ignored a discovery reply from {1} signed by {2}", self,
-                                            r.from(), r.sender());
-                                    continue;
-                                }
-                                decoded.add(reply);
-                            } catch (ControlCodec.MalformedControlException e) {
-                                metrics.malformed.increment();
-                                LOG.log(Level.WARNING, "{0}: dropped a malformed discovery reply from {1}: {2}", self,
-                                        r.from(), e.getMessage());
-                            }
-                        }
-                    }
-                    then.accept(decoded);
-                }));
     }
 }

@@ -53,14 +53,14 @@ final class Placement implements DiscoveryResponder {
     private final PeerMetrics metrics;
     private final Membership membership;
     private final Cell cell;
-    private final Join join;
+    private final CellRequests requests;
     private final RateLimitedLog malformed = new RateLimitedLog(LOG, 5000);
     private final RateLimitedLog full = new RateLimitedLog(LOG, 5000);
     /** Root only: placements given out and not yet joined, by joiner. */
     private final Map<String, Reservation> reservations = new HashMap<>();
     private long anonymous;
 
-    Placement(PeerContext c, Membership membership, Cell cell, Join join) {
+    Placement(PeerContext c, Membership membership, Cell cell, CellRequests requests) {
         this.self = c.self();
         this.s = c.settings();
         this.strand = c.strand();
@@ -71,7 +71,7 @@ final class Placement implements DiscoveryResponder {
         this.metrics = c.metrics();
         this.membership = membership;
         this.cell = cell;
-        this.join = join;
+        this.requests = requests;
     }
 
     /** In the clear: nobody vouches for the asker. */
@@ -261,7 +261,7 @@ final class Placement implements DiscoveryResponder {
         if (held.stream().noneMatch(r -> r.role() == PeerRole.SUPER)) {
             return;
         }
-        join.checkCell(silent, (parents, answers) -> {
+        requests.checkCell(silent, (parents, answers) -> {
             if (answers == 0) {
                 LOG.log(Level.INFO, "{0}: nobody answers in cell {1}: forgetting {2}", self, silent, held);
                 membership.onLeave(held, true);
