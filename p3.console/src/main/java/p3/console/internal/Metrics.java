@@ -65,6 +65,14 @@ final class Metrics {
             "Time from detecting a parent's failure to being bound again, by kind");
     static final PromText.Family HELD = new PromText.Family("p3_peer_ft_held_messages", G,
             "FT messages in the peer's pending store now: its own and its cell-mates' replicas");
+    static final PromText.Family HELD_BYTES = new PromText.Family("p3_peer_ft_held_bytes", G,
+            "What the peer's pending store holds, in bytes: payloads and the store's overhead per message");
+    static final PromText.Family EXPIRED = new PromText.Family("p3_peer_ft_expired_total", C,
+            "Held FT messages given up unacknowledged after the subscription lease: their client was gone or cut off");
+    static final PromText.Family DROPPED_AT_SOURCE = new PromText.Family("p3_peer_ft_dropped_at_source_total", C,
+            "A sensor's own FT messages given up, oldest first, when its memory was full");
+    static final PromText.Family RETRANSMIT_SECONDS = new PromText.Family("p3_peer_ft_retransmit_timeout_seconds", G,
+            "How long an FT message sent now waits for its acknowledgement before it goes again, learned from round trips");
     static final PromText.Family STRATEGY = new PromText.Family("p3_peer_ft_strategy", G,
             "1 for the fault-tolerance strategy in use (none without a strategy bundle; memory or no memory on a"
                     + " sensor; - on a client)");
@@ -88,7 +96,7 @@ final class Metrics {
             "Control bytes of the mesh the peer sent (mesh overhead)");
     static final PromText.Family REJECTED = new PromText.Family("p3_peer_rejected_total", C,
             "What the peer refused or could not do, by reason: unroutable, malformed (control messages),"
-                    + " strand_refused (its queue was full), strand_failed (a task threw), ft_not_held (store full)");
+                    + " strand_refused (its queue was full), strand_failed (a task threw), ft_not_held (store full: refused, held below)");
     static final PromText.Family STRAND_DEPTH = new PromText.Family("p3_peer_strand_queue_depth", G,
             "Tasks waiting on the peer's strand now");
     static final PromText.Family STALLED = new PromText.Family("p3_peer_strand_stalled", G,
@@ -228,6 +236,10 @@ final class Metrics {
         t.sample(ACKED, f.acknowledged(), l);
         t.sample(RESENT, f.resent(), l);
         t.sample(TAKEN_OVER, f.takenOver(), l);
+        t.sample(HELD_BYTES, f.heldBytes(), l);
+        t.sample(EXPIRED, f.expired(), l);
+        t.sample(DROPPED_AT_SOURCE, f.droppedAtSource(), l);
+        t.sample(RETRANSMIT_SECONDS, f.retransmitTimeoutMs() / 1000.0, l);
 
         PeerCounters k = p.counters();
         t.sample(PAYLOAD_FRAMES, k.payloadFrames(), l);

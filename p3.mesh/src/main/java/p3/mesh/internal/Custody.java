@@ -62,6 +62,8 @@ final class Custody implements Routing.Custodian {
     private final PeerMetrics metrics;
     private final RateLimitedLog badAcks = new RateLimitedLog(LOG, 5000);
     private final RateLimitedLog fullStore = new RateLimitedLog(LOG, 10_000);
+    private final RateLimitedLog givenUp = new RateLimitedLog(LOG, 10_000);
+    private final RateLimitedLog expiredLog = new RateLimitedLog(LOG, 10_000);
     private final RoundTrip roundTrip;
     private Scheduler.Timer scan = Scheduler.Timer.NONE;
 
@@ -69,6 +71,10 @@ final class Custody implements Routing.Custodian {
     final LongAdder resent = new LongAdder();
     final LongAdder takenOver = new LongAdder();
     final LongAdder notHeld = new LongAdder();
+    /** Held longer than a lease without an acknowledgement: its client is gone, or cut off that long. */
+    final LongAdder expired = new LongAdder();
+    /** A sensor's own messages given up, oldest first, to hold newer ones: lost at the source. */
+    final LongAdder droppedAtSource = new LongAdder();
 
     Custody(String self, int span, FtSettings settings, PendingStore store, Routing routing, Scheduler time,
             ReplicationQueue replication, StrategySelection strategies, PeerMetrics metrics) {
@@ -101,28 +107,54 @@ final class Custody implements Routing.Custodian {
     // ---------------------------------------------------------------------------------------
     // The path of an FT message: the transport's threads, never waiting
 
-    /** Super-peer: an FT message passes through; it is held until acknowledged (Listing 5). */
+    /**
+     * Super-peer: an FT message passes through; it is held until acknowledged (Listing 5). A full
+     * store refuses it, and so it does not go on: the neighbour it came from holds it and sends it
+     * again after its timeout, which slows the stream to what this peer can keep. Passed on unheld,
+     * it would be lost by the next failure with nobody the wiser.
+     *
+     * @return whether it is held (now or already), and may go on
+     */
     @Override
-    public void hold(Frame f, String from) {
+    public boolean hold(Frame f, String from) {
         // a frame read from a link lives in the transport's memory only while it is handled: the store
         // keeps an array of its own, exact in size, which no acknowledgement racing a replica can free
         Frame kept = f.copy();
         PendingStore.Entry e = store.hold(kept, from, self, self, time.nanoTime());
         if (e == null) {
-            full();
-            return;
+            full(from);
+            return false;
         }
         if (e.frame != kept) {
-            return; // held already: sent again from below, after a rebind or a timeout
+            return true; // held already: sent again from below, after a rebind or a timeout
         }
         replication.held(e);
         strategies.held(f.trafficClass());
+        return true;
     }
 
-    /** Sensor: its own FT message, kept until acknowledged when sensor memory is on. */
+    /**
+     * Sensor: its own FT message, kept until acknowledged when sensor memory is on. A full memory
+     * gives up its oldest message for the new one: a real-time stream values the newest, and the
+     * client counts what never came as lost, from the sensor's counts.
+     */
     void sent(Frame f) {
-        if (settings.sensorMemory() && isFaultTolerant(f) && store.hold(f, "", self, self, time.nanoTime()) == null) {
-            full();
+        if (!settings.sensorMemory() || !isFaultTolerant(f)) {
+            return;
+        }
+        long now = time.nanoTime();
+        while (store.hold(f, "", self, self, now) == null) {
+            PendingStore.Entry oldest = store.oldest();
+            if (oldest == null) {
+                full("");
+                return;
+            }
+            if (store.drop(oldest)) {
+                droppedAtSource.increment();
+                givenUp.log(Level.WARNING, () -> self + ": its memory of FT messages is full (" + store.bytes()
+                        + " B held, at most " + settings.storeBytes() + "): gave up its oldest, " + droppedAtSource.sum()
+                        + " so far; the path above holds no more");
+            }
         }
     }
 
@@ -223,7 +255,7 @@ final class Custody implements Routing.Custodian {
         long now = time.nanoTime();
         for (FtCodec.Held h : r.held()) {
             if (store.hold(h.frame(), h.from(), mate, self, now) == null) {
-                full();
+                full(mate);
             }
         }
         for (FtCodec.Acked a : r.acked()) {
@@ -231,10 +263,12 @@ final class Custody implements Routing.Custodian {
         }
     }
 
-    private void full() {
+    private void full(String from) {
         notHeld.increment();
-        fullStore.log(Level.WARNING, () -> self + ": the pending store is full (" + settings.storeCapacity()
-                + " messages): " + notHeld.sum() + " FT messages forwarded unheld so far");
+        fullStore.log(Level.WARNING, () -> self + ": the pending store is full (" + store.size() + " messages of at most "
+                + settings.storeCapacity() + ", " + store.bytes() + " B of at most " + settings.storeBytes()
+                + "): refused an FT message " + (from.isEmpty() ? "of its own" : "from " + from) + ", " + notHeld.sum()
+                + " so far; what came from below is sent again from there");
     }
 
     // ---------------------------------------------------------------------------------------
@@ -283,15 +317,24 @@ final class Custody implements Routing.Custodian {
     void retransmit() {
         long now = time.nanoTime();
         long stale = TimeUnit.MILLISECONDS.toNanos(settings.retransmitMs()) * REPLICA_LIFETIMES;
+        long lease = TimeUnit.MILLISECONDS.toNanos(settings.leaseMs());
         List<PendingStore.Entry> late = new ArrayList<>();
+        int gone = 0;
         for (PendingStore.Entry e : store.select(e -> true)) {
-            if (self.equals(e.holder)) {
+            if (now - e.storedNanos > lease) {
+                gone += store.drop(e) ? 1 : 0;
+            } else if (self.equals(e.holder)) {
                 if (now - e.sentNanos > roundTrip.timeoutNanos(e.timeouts, e.sentNanos)) {
                     late.add(e);
                 }
             } else if (now - e.storedNanos > stale) {
                 store.drop(e);
             }
+        }
+        if (gone > 0) {
+            expired.add(gone);
+            expiredLog.log(Level.INFO, () -> self + ": gave up FT messages not acknowledged within the lease of "
+                    + settings.leaseMs() + " ms, " + expired.sum() + " so far: their client is gone, or cut off");
         }
         if (late.isEmpty()) {
             return;
@@ -349,7 +392,9 @@ final class Custody implements Routing.Custodian {
 
     /** This peer's figures, with the strategy's name and what the replication queue sent. */
     FtCounters counters(String strategy, ReplicationQueue replication) {
-        return new FtCounters(strategy, store.size(), replication.replicaMessages.sum(), replication.replicaBytes.sum(),
-                acknowledged.sum(), resent.sum(), takenOver.sum(), notHeld.sum());
+        return new FtCounters(strategy, store.size(), store.bytes(), replication.replicaMessages.sum(),
+                replication.replicaBytes.sum(), acknowledged.sum(), resent.sum(), takenOver.sum(), notHeld.sum(),
+                expired.sum(), droppedAtSource.sum(),
+                TimeUnit.NANOSECONDS.toMillis(roundTrip.timeoutNanos(0, time.nanoTime())));
     }
 }

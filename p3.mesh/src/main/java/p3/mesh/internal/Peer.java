@@ -142,8 +142,8 @@ public final class Peer implements MeshPeer {
         this.routing = new Routing(id, role, span, codec, metrics, this::deliver);
         this.replication = new ReplicationQueue(id, strand, this.time, routing::table);
         this.strategies = new StrategySelection(id, role, ft.strategy(), replication);
-        this.custody = new Custody(id, span, ft, new PendingStore(ft.storeCapacity()), routing, this.time, replication,
-                strategies, metrics);
+        this.custody = new Custody(id, span, ft, new PendingStore(ft.storeCapacity(), ft.storeBytes()), routing,
+                this.time, replication, strategies, metrics);
         replication.custody(custody);
         routing.custodian(custody);
         this.acks = new Acknowledgements(id, routing, this.time, ft.ackIntervalMs());
@@ -292,6 +292,11 @@ public final class Peer implements MeshPeer {
     @Override
     public void restartLatency() {
         streams.restartLatency();
+    }
+
+    /** Sensor: the streams it runs now, for clients whose lease holds. */
+    int streaming() {
+        return streams.running();
     }
 
     /** Client: frames sent and not received, by source, of a class. */

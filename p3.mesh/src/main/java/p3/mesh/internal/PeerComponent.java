@@ -117,6 +117,16 @@ public final class PeerComponent implements MeshPeer {
 
         @AttributeDefinition(description = "At most this many FT messages held by one peer")
         int ftStoreCapacity() default 65536;
+
+        @AttributeDefinition(description = "At most this many bytes of FT messages held by one peer (at least 65536): "
+                + "beyond, a super-peer refuses a message, which stays with the neighbour below; a sensor gives up its "
+                + "oldest, counted as dropped at the source")
+        long ftStoreBytes() default FtSettings.STORE_BYTES;
+
+        @AttributeDefinition(description = "A client's subscription lasts this many ms unless renewed (the client "
+                + "renews it three times as often): a sensor stops streaming to a client gone longer, and a held FT "
+                + "message waits at most this long for its acknowledgement (at least 3000)")
+        int subscriptionLeaseMs() default 30000;
     }
 
     private final Peer peer;
@@ -147,7 +157,7 @@ public final class PeerComponent implements MeshPeer {
                 c.multicast(), MeshSettings.endpoints("discoverySeeds", c.discoverySeeds()), c.discoveryTimeoutMs(),
                 c.bindTimeoutMs(), c.foundingStaggerMs(), c.prebind(),
                 new FtSettings(c.ftStrategy(), c.sensorMemory(), c.ftRetransmitMs(), c.ftAckIntervalMs(),
-                        c.ftStoreCapacity()));
+                        c.ftStoreCapacity(), c.ftStoreBytes(), c.subscriptionLeaseMs()));
     }
 
     @Deactivate

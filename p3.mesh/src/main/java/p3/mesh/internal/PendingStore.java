@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Predicate;
 
@@ -20,6 +21,11 @@ import p3.transport.TrafficClass;
  *
  * <p>An entry is held either by this peer (it sends the message up, and again after a rebind or a
  * timeout) or by a cell-mate (a replica this peer keeps in case the mate fails). Any thread.
+ *
+ * <p>Bounded in messages and in bytes: a client that stops acknowledging (gone, or cut off) must not
+ * fill a peer's heap. A store full of a neighbour's 4 KiB video frames holds far fewer of them than
+ * of 418 B audio frames, so the bytes are what bound it; the count bounds the object overhead of tiny
+ * messages. A message costs its payload plus {@link #ENTRY_OVERHEAD}.
  */
 final class PendingStore {
 
@@ -51,13 +57,29 @@ final class PendingStore {
     }
 
     private static final int CLASSES = TrafficClass.values().length;
+    /**
+     * What holding a message costs beside its payload, about: the entry, the frame and its array
+     * header, the skip list's node and index, the boxed sequence number.
+     */
+    static final int ENTRY_OVERHEAD = 200;
 
     private final int capacity;
+    private final long maxBytes;
     private final Map<Stream, AtomicReferenceArray<ConcurrentSkipListMap<Long, Entry>>> streams = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong bytes = new AtomicLong();
 
-    PendingStore(int capacity) {
+    /**
+     * @param capacity at most this many messages
+     * @param maxBytes at most this many bytes of messages, {@link #ENTRY_OVERHEAD} counted for each
+     */
+    PendingStore(int capacity, long maxBytes) {
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
+    }
+
+    static long cost(Frame f) {
+        return f.payloadLength() + (long) ENTRY_OVERHEAD;
     }
 
     /**
@@ -76,14 +98,14 @@ final class PendingStore {
             }
             return existing;
         }
-        if (size.incrementAndGet() > capacity) {
-            size.decrementAndGet();
+        long cost = cost(f);
+        if (!reserve(cost)) {
             return null;
         }
         Entry e = new Entry(f, from, holder, nowNanos);
         Entry raced = byClass.putIfAbsent(f.sequence(), e);
         if (raced != null) {
-            size.decrementAndGet();
+            release(cost);
             return raced;
         }
         return e;
@@ -104,7 +126,9 @@ final class PendingStore {
                 out.add(held.getValue());
             }
         }
-        size.addAndGet(-out.size());
+        for (Entry e : out) {
+            release(cost(e.frame));
+        }
         return out;
     }
 
@@ -141,14 +165,56 @@ final class PendingStore {
         ConcurrentSkipListMap<Long, Entry> m = byClass == null ? null : byClass.get(e.frame.trafficClass().ordinal());
         if (m != null && m.remove(e.frame.sequence(), e)) {
             e.removed = true;
-            size.decrementAndGet();
+            release(cost(e.frame));
             return true;
         }
         return false;
     }
 
+    /**
+     * The entry stored first among each stream's and class's lowest, or null: what a full sensor
+     * memory gives up. Cheap (one look per stream and class), which a full store's every new message
+     * needs.
+     */
+    Entry oldest() {
+        Entry oldest = null;
+        for (AtomicReferenceArray<ConcurrentSkipListMap<Long, Entry>> byClass : streams.values()) {
+            for (int i = 0; i < CLASSES; i++) {
+                ConcurrentSkipListMap<Long, Entry> m = byClass.get(i);
+                Map.Entry<Long, Entry> first = m == null ? null : m.firstEntry();
+                if (first != null && (oldest == null || first.getValue().storedNanos < oldest.storedNanos)) {
+                    oldest = first.getValue();
+                }
+            }
+        }
+        return oldest;
+    }
+
     int size() {
         return size.get();
+    }
+
+    /** What the held messages cost, in bytes, {@link #ENTRY_OVERHEAD} counted for each. */
+    long bytes() {
+        return bytes.get();
+    }
+
+    private boolean reserve(long cost) {
+        if (size.incrementAndGet() > capacity) {
+            size.decrementAndGet();
+            return false;
+        }
+        if (bytes.addAndGet(cost) > maxBytes) {
+            bytes.addAndGet(-cost);
+            size.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    private void release(long cost) {
+        size.decrementAndGet();
+        bytes.addAndGet(-cost);
     }
 
     private ConcurrentSkipListMap<Long, Entry> classMap(Stream stream, TrafficClass cls) {

@@ -34,7 +34,8 @@ final class Routing {
     interface Custodian {
         Custodian NONE = new Custodian() {
             @Override
-            public void hold(Frame f, String from) {
+            public boolean hold(Frame f, String from) {
+                return true;
             }
 
             @Override
@@ -42,7 +43,8 @@ final class Routing {
             }
         };
 
-        void hold(Frame f, String from);
+        /** @return whether the message is held and may go on: a full store refuses it */
+        boolean hold(Frame f, String from);
 
         void onAck(Frame ack, boolean fromCell);
     }
@@ -98,8 +100,8 @@ final class Routing {
                 custodian.onAck(f, fromCell);
                 return true;
             }
-            if (Custody.isFaultTolerant(f)) {
-                custodian.hold(f, from);
+            if (Custody.isFaultTolerant(f) && !custodian.hold(f, from)) {
+                return false; // refused: the neighbour below holds it and sends it again
             }
         }
         return routeOn(f, fromCell, from);

@@ -48,9 +48,12 @@ final class Streams {
 
     private final Mesh mesh;
     private final ScheduledExecutorService timer;
+    private final long leaseNanos;
     private final RateLimitedLog failing = new RateLimitedLog(LOG, 5000);
     /** Ticks that threw (a traffic service's payload, say): logged, counted, and the source goes on. */
     final LongAdder failures = new LongAdder();
+    /** Streams stopped because their client did not renew its subscription within the lease. */
+    final LongAdder leasesEnded = new LongAdder();
     /** Crashed or left: no source starts any more. */
     private volatile boolean halted;
     private final Map<TrafficClass, TrafficService> services = new ConcurrentHashMap<>();
@@ -60,9 +63,15 @@ final class Streams {
     /** Timer thread only. */
     private ScheduledFuture<?> reports;
 
-    Streams(Mesh mesh, ScheduledExecutorService timer) {
+    /**
+     * @param leaseNanos a stream whose client has not asked for it again for this long stops: a
+     *                   client that crashed would otherwise be streamed to, and its FT messages held
+     *                   at every hop, for ever
+     */
+    Streams(Mesh mesh, ScheduledExecutorService timer, long leaseNanos) {
         this.mesh = mesh;
         this.timer = timer;
+        this.leaseNanos = leaseNanos;
     }
 
     /** The class of a service, or null (logged) when it names none of ours. */
@@ -81,8 +90,8 @@ final class Streams {
     void added(TrafficClass cls, TrafficService service) {
         services.put(cls, service);
         for (Source s : List.copyOf(sources.values())) {
-            if (s.cls == cls && s.stopped) {
-                subscribe(s.client, s.clientCell, cls, s.faultTolerant);
+            if (s.cls == cls && s.stopped && !s.expired) {
+                onTimer(() -> start(s.client, s.clientCell, cls, s.faultTolerant, true));
             }
         }
     }
@@ -109,19 +118,26 @@ final class Streams {
     // Sensor side
 
     /**
-     * A client asked for a class: stream it to the client until the class goes away. Asking again
-     * changes nothing; a stream that was stopped resumes with its numbering. On the timer's thread,
-     * where the sources tick, so that a stream is never half replaced.
+     * A client asked for a class: stream it to the client until the class goes away or the lease
+     * ends. Asking again renews the lease, and restarts a stream whose lease had ended, with its
+     * numbering; a stream stopped on purpose ({@link #stopAll}, its class unloaded) stays stopped:
+     * a renewal must not undo a stop. On the timer's thread, where the sources tick, so that a
+     * stream is never half replaced.
      */
     void subscribe(String client, String clientCell, TrafficClass cls, boolean faultTolerant) {
+        onTimer(() -> start(client, clientCell, cls, faultTolerant, false));
+    }
+
+    private void onTimer(Runnable task) {
         try {
-            timer.execute(() -> start(client, clientCell, cls, faultTolerant));
+            timer.execute(task);
         } catch (RejectedExecutionException e) {
             // the peer is gone
         }
     }
 
-    private void start(String client, String clientCell, TrafficClass cls, boolean faultTolerant) {
+    /** @param resume whether a stream stopped on purpose starts again: its class is back */
+    private void start(String client, String clientCell, TrafficClass cls, boolean faultTolerant, boolean resume) {
         if (halted) {
             return;
         }
@@ -133,6 +149,10 @@ final class Streams {
         String key = client + "/" + cls.id();
         Source old = sources.get(key);
         if (old != null && !old.stopped) {
+            old.renewedNanos = System.nanoTime();
+            return;
+        }
+        if (old != null && !old.expired && !resume) {
             return;
         }
         Source s = new Source(client, clientCell, cls, service, faultTolerant);
@@ -148,11 +168,34 @@ final class Streams {
         }
     }
 
-    /** Tells each client how many frames it was sent, so that it can count losses. */
+    /**
+     * Tells each client how many frames it was sent, so that it can count losses; a stream whose
+     * lease ended stops, and its client hears no more of it.
+     */
     private void report() {
+        long now = System.nanoTime();
+        List<String> ended = new ArrayList<>(0);
         for (Source s : sources.values()) {
-            mesh.sendControl(s.client, s.clientCell, Control.of(Control.Kind.SOURCE_STATS, s.produced.sum(), s.cls.id()));
+            if (!s.stopped && now - s.renewedNanos > leaseNanos) {
+                s.expired = true;
+                s.stop();
+                leasesEnded.increment();
+                ended.add(s.client + "'s " + s.cls.id() + " after " + s.produced.sum() + " frames");
+            }
+            if (!s.expired) {
+                mesh.sendControl(s.client, s.clientCell,
+                        Control.of(Control.Kind.SOURCE_STATS, s.produced.sum(), s.cls.id()));
+            }
         }
+        if (!ended.isEmpty()) {
+            LOG.log(Level.INFO, "{0}: subscriptions not renewed within {1} ms, streams stopped: {2}", mesh.id(),
+                    TimeUnit.NANOSECONDS.toMillis(leaseNanos), String.join(", ", ended));
+        }
+    }
+
+    /** The sources that run now. */
+    int running() {
+        return (int) sources.values().stream().filter(s -> !s.stopped).count();
     }
 
     /** A crash: every source stops at once, and no count is reported. */
@@ -201,7 +244,11 @@ final class Streams {
         final LongAdder produced = new LongAdder();
         long sequence;
         long nextNanos;
+        /** When its client last asked for it: timer thread only. */
+        long renewedNanos = System.nanoTime();
         volatile boolean stopped;
+        /** Stopped because its lease ended: only the client's asking again restarts it. */
+        volatile boolean expired;
 
         Source(String client, String clientCell, TrafficClass cls, TrafficService service, boolean faultTolerant) {
             this.client = client;

@@ -1,8 +1,10 @@
 package p3.mesh.internal;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import p3.mesh.CellId;
 import p3.mesh.PeerRole;
@@ -16,12 +18,16 @@ import p3.transport.TrafficClass;
  * sends each a SUBSCRIBE through the mesh; a sensor streams what it was asked for to that client,
  * and tells it how many frames it produced, so that the client can count losses.
  *
+ * <p>A subscription is leased: the client asks every sensor again three times per lease, and a
+ * sensor stops a stream that was not asked for again within the lease, so that a client that is
+ * gone stops costing the mesh its streams and the FT messages held for it.
+ *
  * <p>Strand only, but for what arrives at a client, on the data path; the streams themselves tick
  * on the pacing thread.
  */
 final class Subscriptions {
 
-    /** Housekeeping rounds between two renewals of a client's requests (3 s with the runtime's rounds). */
+    /** Housekeeping rounds between two renewals of a client's requests (3 s with the runtime's rounds), at most. */
     static final int RENEW_ROUNDS = 3;
 
     private final String self;
@@ -29,16 +35,32 @@ final class Subscriptions {
     private final Custody custody;
     private final Acknowledgements acks;
     private final PeerMetrics metrics;
+    private final Scheduler time;
     private final Streams streams;
+    /** Tree queries this often, in housekeeping rounds: several per third of a lease. */
+    private final int queryRounds;
+    /** Every sensor is asked again this long after the last time, in ns: a third of the lease. */
+    private final long renewNanos;
     private int rounds;
+    /**
+     * When each sensor was last asked for everything, by PeerId. Per sensor, not one round for all: a
+     * tree that a rebuilt root does not know whole yet leaves some sensors out of a reply, and
+     * they are asked at the next reply that has them.
+     */
+    private final Map<String, Long> renewed = new HashMap<>();
 
     Subscriptions(PeerContext c, Custody custody, Acknowledgements acks, ScheduledExecutorService pacing) {
         this.self = c.self();
         this.routing = c.routing();
         this.metrics = c.metrics();
+        this.time = c.time();
         this.custody = custody;
         this.acks = acks;
-        this.streams = new Streams(new Sources(), pacing);
+        long lease = TimeUnit.MILLISECONDS.toNanos(c.settings().ft().leaseMs());
+        this.streams = new Streams(new Sources(), pacing, lease);
+        this.renewNanos = lease / 3;
+        this.queryRounds = (int) Math.max(1,
+                Math.min(RENEW_ROUNDS, TimeUnit.NANOSECONDS.toMillis(renewNanos) / Peer.HOUSEKEEPING_MS / 2));
     }
 
     Streams streams() {
@@ -71,7 +93,7 @@ final class Subscriptions {
      * rebuilt, is asked (seen in CI: one sensor's audio never came, its one SUBSCRIBE gone).
      */
     void renew() {
-        if (!streams.asked().isEmpty() && ++rounds >= RENEW_ROUNDS) {
+        if (!streams.asked().isEmpty() && ++rounds >= queryRounds) {
             rounds = 0;
             routing.sendUp(Control.of(Control.Kind.TREE_QUERY, 0, ""));
         }
@@ -79,15 +101,22 @@ final class Subscriptions {
 
     /**
      * Client: the tree as the root knows it; each sensor is asked for every class asked so far that
-     * it has not reported sending yet (a sensor takes a request again as the one it serves).
+     * it has not reported sending yet, and every third of a lease for every class, which renews the
+     * lease (a sensor takes a request again as the one it serves).
      */
     void onTree(List<PeerRecord> records) {
+        long now = time.nanoTime();
         for (PeerRecord r : records) {
             if (r.role() != PeerRole.SENSOR || r.cell() == null) {
                 continue;
             }
+            Long last = renewed.get(r.peer());
+            boolean renewing = last == null || now - last >= renewNanos;
+            if (renewing) {
+                renewed.put(r.peer(), now);
+            }
             for (Map.Entry<TrafficClass, Qos> e : streams.asked().entrySet()) {
-                if (streams.reported(r.peer(), e.getKey())) {
+                if (!renewing && streams.reported(r.peer(), e.getKey())) {
                     continue;
                 }
                 Qos q = e.getValue();

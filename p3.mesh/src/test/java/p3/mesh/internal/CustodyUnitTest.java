@@ -30,7 +30,8 @@ class CustodyUnitTest {
     static final String SELF = "sp-a";
     static final String MATE = "sp-b";
     static final int RETRANSMIT_MS = 100;
-    static final FtSettings SETTINGS = new FtSettings("hybrid", true, RETRANSMIT_MS, 25, 1000);
+    static final FtSettings SETTINGS = new FtSettings("hybrid", true, RETRANSMIT_MS, 25, 1000, FtSettings.STORE_BYTES,
+            30_000);
 
     final Strand strand = ManualScheduler.inlineStrand(SELF);
     final ManualScheduler time = new ManualScheduler(strand);
@@ -52,7 +53,7 @@ class CustodyUnitTest {
 
     private void build(PeerRole role, FtSettings settings) {
         routing = new Routing(SELF, role, 2, new ControlCodec(2), metrics, (f, from) -> delivered.add(f));
-        store = new PendingStore(settings.storeCapacity());
+        store = new PendingStore(settings.storeCapacity(), settings.storeBytes());
         ReplicationQueue replication = new ReplicationQueue(SELF, strand, time, routing::table);
         StrategySelection strategies = new StrategySelection(SELF, role, settings.strategy(), replication);
         custody = new Custody(SELF, 2, settings, store, routing, time, replication, strategies, metrics);
@@ -235,17 +236,66 @@ class CustodyUnitTest {
     }
 
     @Test
-    void aFullStoreCountsWhatItCouldNotHoldAndStillForwardsIt() {
-        build(PeerRole.SUPER, new FtSettings("hybrid", true, RETRANSMIT_MS, 25, 2));
+    void aFullStoreRefusesWhatItCannotHoldAndDoesNotPassItOn() {
+        build(PeerRole.SUPER, SETTINGS.withStore(2, FtSettings.STORE_BYTES));
         for (long s = 1; s <= 5; s++) {
             routing.route(ft(s), x.peer, false);
         }
         assertThat(store.size()).isEqualTo(2);
         assertThat(custody.notHeld.sum()).isEqualTo(3);
-        assertThat(upEvents()).hasSize(5);
+        assertThat(sequences(upEvents())).as("passed on unheld, a message would be lost by the next failure")
+                .containsExactly(1L, 2L);
 
         replicaFrom(MATE, ft("sensor-2", "012", TrafficClass.EVENT, 1));
         assertThat(custody.notHeld.sum()).as("a mate's replica that finds no room").isEqualTo(4);
+
+        custody.onAck(ack("sensor-1", "011", TrafficClass.EVENT, 1, 2), false);
+        routing.route(ft(3), x.peer, false); // the child's retransmission, once there is room
+        assertThat(sequences(upEvents())).containsExactly(1L, 2L, 3L);
+        assertThat(store.size()).isEqualTo(1);
+    }
+
+    @Test
+    void theStoreIsBoundedInBytesSoLargeFramesFillItSooner() {
+        build(PeerRole.SUPER, SETTINGS.withStore(1000, FtSettings.MIN_STORE_BYTES));
+        for (long s = 1; s <= 8; s++) {
+            routing.route(video(s), x.peer, false);
+        }
+        // 64 KiB holds six frames of 10,000 B and their overhead, not the seventh
+        assertThat(store.size()).isEqualTo(6);
+        assertThat(store.bytes()).isEqualTo(6 * (10_000L + PendingStore.ENTRY_OVERHEAD));
+        assertThat(custody.notHeld.sum()).isEqualTo(2);
+        assertThat(up(TrafficClass.VIDEO)).hasSize(6);
+
+        custody.onAck(ack("sensor-1", "011", TrafficClass.VIDEO, 1, 6), false);
+        assertThat(store.bytes()).as("an acknowledgement frees its bytes").isZero();
+        routing.route(video(7), x.peer, false);
+        assertThat(sequences(up(TrafficClass.VIDEO))).endsWith(7L);
+    }
+
+    private static Frame video(long seq) {
+        return new Frame(FrameType.DATA, TrafficClass.VIDEO, Frame.FLAG_FAULT_TOLERANT, "sensor-1", "011", "client", "0",
+                seq, 0, new byte[10_000]);
+    }
+
+    @Test
+    void aMessageNotAcknowledgedWithinTheLeaseIsGivenUpAndTheStoreDrains() {
+        custody.start();
+        routing.route(ft(1), x.peer, false);
+        replicaFrom(MATE, ft("sensor-2", "012", TrafficClass.EVENT, 1));
+        time.advance(Duration.ofMillis(15_000));
+        routing.route(ft(2), x.peer, false);
+        assertThat(store.size()).as("the mate's replica went as stale, after ten periods").isEqualTo(2);
+
+        time.advance(Duration.ofMillis(15_000 + RETRANSMIT_MS));
+        assertThat(store.select(e -> true)).as("the one held for less than a lease stays").extracting(e -> e.frame.sequence())
+                .containsExactly(2L);
+        assertThat(custody.expired.sum()).as("the first, given up").isEqualTo(1);
+
+        time.advance(Duration.ofMillis(15_000));
+        assertThat(store.size()).isZero();
+        assertThat(store.bytes()).isZero();
+        assertThat(custody.expired.sum()).isEqualTo(2);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -294,6 +344,20 @@ class CustodyUnitTest {
     private static Frame ownEvent(long seq) {
         return new Frame(FrameType.DATA, TrafficClass.EVENT, Frame.FLAG_FAULT_TOLERANT, SELF, "011", "client", "0", seq,
                 0, new byte[1]);
+    }
+
+    @Test
+    void aSensorWhoseMemoryIsFullGivesUpItsOldestMessageAndCountsIt() {
+        build(PeerRole.SENSOR, SETTINGS.withStore(1000, FtSettings.MIN_STORE_BYTES));
+        for (long s = 1; s <= 10; s++) {
+            custody.sent(new Frame(FrameType.DATA, s % 2 == 0 ? TrafficClass.VIDEO : TrafficClass.AUDIO,
+                    Frame.FLAG_FAULT_TOLERANT, SELF, "011", "client", "0", s, 0, new byte[10_000]));
+            time.advance(Duration.ofMillis(1));
+        }
+        assertThat(store.select(e -> true)).as("the newest six, of both classes").extracting(e -> e.frame.sequence())
+                .containsExactlyInAnyOrder(5L, 6L, 7L, 8L, 9L, 10L);
+        assertThat(custody.droppedAtSource.sum()).isEqualTo(4);
+        assertThat(custody.notHeld.sum()).isZero();
     }
 
     @Test

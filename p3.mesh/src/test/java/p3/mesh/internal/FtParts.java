@@ -36,11 +36,11 @@ final class FtParts {
     final Custody custody;
 
     FtParts(PeerRole role, String preferred, List<String> members) {
-        FtSettings settings = new FtSettings(preferred, true, RETRANSMIT_MS, 25, 1000);
+        FtSettings settings = new FtSettings(preferred, true, RETRANSMIT_MS, 25, 1000, FtSettings.STORE_BYTES, 30_000);
         group = new RecordingCellGroup(SELF, members);
         routing = new Routing(SELF, role, 2, new ControlCodec(2), metrics, (f, from) -> {
         });
-        store = new PendingStore(settings.storeCapacity());
+        store = new PendingStore(settings.storeCapacity(), settings.storeBytes());
         replication = new ReplicationQueue(SELF, strand, time, routing::table);
         strategies = new StrategySelection(SELF, role, settings.strategy(), replication);
         custody = new Custody(SELF, 2, settings, store, routing, time, replication, strategies, metrics);

@@ -85,7 +85,6 @@ public final class InProcessMesh implements AutoCloseable {
         this(new TreeShape(span, depth, superPeersPerCell, sensorsPerCell), transport);
     }
 
-    /** Peers started from now on prefer this FT strategy and keep (or not) sensor memory. */
     /**
      * Peers started from now on acknowledge and retransmit on these timers: a wider acknowledgement
      * batch keeps more FT messages held at every hop at any moment, which a takeover test wants.
@@ -106,6 +105,13 @@ public final class InProcessMesh implements AutoCloseable {
         return ca;
     }
 
+    /** Peers started from now on lease subscriptions, and hold FT messages, for this long. */
+    public InProcessMesh lease(int ms) {
+        ft = ft.withLease(ms);
+        return this;
+    }
+
+    /** Peers started from now on prefer this FT strategy and keep (or not) sensor memory. */
     public InProcessMesh faultTolerance(String strategy, boolean sensorMemory) {
         ft = ft.withStrategy(strategy).withSensorMemory(sensorMemory);
         return this;

@@ -33,7 +33,7 @@ class PendingStoreTest {
 
     @Test
     void aRangeIsRemovedFromItsStreamAndClassOnly() {
-        PendingStore store = new PendingStore(100);
+        PendingStore store = new PendingStore(100, Long.MAX_VALUE);
         for (long s = 1; s <= 10; s++) {
             store.hold(ft(TrafficClass.EVENT, "sensor-1", "client", s), "child", SELF, SELF, 0);
             store.hold(ft(TrafficClass.AUDIO, "sensor-1", "client", s), "child", SELF, SELF, 0);
@@ -58,7 +58,7 @@ class PendingStoreTest {
 
     @Test
     void removingWhatIsNotHeldRemovesNothing() {
-        PendingStore store = new PendingStore(100);
+        PendingStore store = new PendingStore(100, Long.MAX_VALUE);
         store.hold(ft(TrafficClass.EVENT, "sensor-1", "client", 5), "child", SELF, SELF, 0);
 
         assertThat(store.remove(S1, TrafficClass.EVENT, 6, 9)).isEmpty();
@@ -76,7 +76,7 @@ class PendingStoreTest {
 
     @Test
     void aMessageHeldAgainKeepsItsEntry() {
-        PendingStore store = new PendingStore(100);
+        PendingStore store = new PendingStore(100, Long.MAX_VALUE);
         Frame first = ft(TrafficClass.EVENT, "sensor-1", "client", 1);
         PendingStore.Entry e = store.hold(first, "child-x", SELF, SELF, 100);
 
@@ -92,7 +92,7 @@ class PendingStoreTest {
 
     @Test
     void aMateTakesTheHolderOnlyOfWhatThisPeerDoesNotHold() {
-        PendingStore store = new PendingStore(100);
+        PendingStore store = new PendingStore(100, Long.MAX_VALUE);
         PendingStore.Entry mine = store.hold(ft(TrafficClass.EVENT, "sensor-1", "client", 1), "child", SELF, SELF, 0);
         PendingStore.Entry replica = store.hold(ft(TrafficClass.EVENT, "sensor-1", "client", 2), "child", MATE, SELF,
                 0);
@@ -114,7 +114,7 @@ class PendingStoreTest {
 
     @Test
     void aFullStoreRefusesAndKeepsItsSize() {
-        PendingStore store = new PendingStore(3);
+        PendingStore store = new PendingStore(3, Long.MAX_VALUE);
         for (long s = 1; s <= 3; s++) {
             assertThat(store.hold(ft(TrafficClass.EVENT, "sensor-1", "client", s), "c", SELF, SELF, 0)).isNotNull();
         }
@@ -136,7 +136,7 @@ class PendingStoreTest {
 
     @Test
     void dropTakesOneEntryOnce() {
-        PendingStore store = new PendingStore(10);
+        PendingStore store = new PendingStore(10, Long.MAX_VALUE);
         PendingStore.Entry a = store.hold(ft(TrafficClass.EVENT, "sensor-1", "client", 1), "c", MATE, SELF, 0);
         PendingStore.Entry b = store.hold(ft(TrafficClass.EVENT, "sensor-1", "client", 2), "c", MATE, SELF, 0);
 
@@ -160,7 +160,7 @@ class PendingStoreTest {
 
     @Test
     void selectFiltersAndIsASnapshot() {
-        PendingStore store = new PendingStore(100);
+        PendingStore store = new PendingStore(100, Long.MAX_VALUE);
         for (long s = 1; s <= 4; s++) {
             store.hold(ft(TrafficClass.EVENT, "sensor-1", "client", s), "c", s % 2 == 0 ? SELF : MATE, SELF, s);
         }
@@ -177,7 +177,7 @@ class PendingStoreTest {
 
     @Test
     void selectWithinAStreamClassIsInSequenceOrder() {
-        PendingStore store = new PendingStore(100);
+        PendingStore store = new PendingStore(100, Long.MAX_VALUE);
         for (long s : new long[] { 9, 3, 7, 1 }) {
             store.hold(ft(TrafficClass.VIDEO, "sensor-1", "client", s), "c", SELF, SELF, 0);
         }
@@ -194,7 +194,7 @@ class PendingStoreTest {
         int threads = 4;
         int rounds = 20_000;
         int capacity = 64;
-        PendingStore store = new PendingStore(capacity);
+        PendingStore store = new PendingStore(capacity, Long.MAX_VALUE);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CyclicBarrier start = new CyclicBarrier(threads);
         try {

@@ -119,6 +119,10 @@ public final class MeshJson {
         o.put("resent", f.resent());
         o.put("taken_over", f.takenOver());
         o.put("not_held", f.notHeld());
+        o.put("held_bytes", f.heldBytes());
+        o.put("expired", f.expired());
+        o.put("dropped_at_source", f.droppedAtSource());
+        o.put("retransmit_timeout_ms", f.retransmitTimeoutMs());
         return o;
     }
 

@@ -245,13 +245,15 @@ public final class MeshCommands {
 
     @Descriptor("the fault-tolerance strategy in use on each peer of this runtime, and its pending store")
     public String ft() {
-        StringBuilder out = new StringBuilder(String.format("%-14s %-7s %-9s %7s %9s %12s %10s %8s %9s%n", "peer",
-                "role", "strategy", "held", "replicas", "replica B", "acked", "resent", "takenover"));
+        StringBuilder out = new StringBuilder(String.format("%-14s %-7s %-9s %7s %10s %9s %12s %10s %8s %9s %7s %7s %7s %6s%n",
+                "peer", "role", "strategy", "held", "held B", "replicas", "replica B", "acked", "resent", "takenover",
+                "refused", "expired", "dropped", "rto ms"));
         for (MeshPeer p : sorted()) {
             FtCounters f = p.ft();
-            out.append(String.format("%-14s %-7s %-9s %7d %9d %12d %10d %8d %9d%n", p.id(),
-                    p.role().name().toLowerCase(Locale.ROOT), f.strategy(), f.held(), f.replicaMessages(),
-                    f.replicaBytes(), f.acknowledged(), f.resent(), f.takenOver()));
+            out.append(String.format("%-14s %-7s %-9s %7d %10d %9d %12d %10d %8d %9d %7d %7d %7d %6d%n", p.id(),
+                    p.role().name().toLowerCase(Locale.ROOT), f.strategy(), f.held(), f.heldBytes(), f.replicaMessages(),
+                    f.replicaBytes(), f.acknowledged(), f.resent(), f.takenOver(), f.notHeld(), f.expired(),
+                    f.droppedAtSource(), f.retransmitTimeoutMs()));
         }
         out.append("strategies here: ").append(String.join(", ", available()));
         return out.toString();
