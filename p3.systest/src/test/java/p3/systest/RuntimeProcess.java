@@ -59,6 +59,15 @@ final class RuntimeProcess implements AutoCloseable {
 
     /** Starts {@code p3.jar} with a local mesh of that shape ({@code small} or {@code report}). */
     static RuntimeProcess start(Path dir, String mesh) throws IOException {
+        return start(dir, mesh, List.of());
+    }
+
+    /**
+     * Starts {@code p3.jar} with a local mesh of that shape ({@code small}, {@code report} or
+     * {@code off}) and these more JVM options; its configuration folder is {@code conf} in the
+     * test's folder unless an option says another.
+     */
+    static RuntimeProcess start(Path dir, String mesh, List<String> options) throws IOException {
         Path shellSocket = dir.resolve("shell.sock"); // the test's folder is its user's alone, as the shell wants
         List<String> c = new ArrayList<>();
         c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -72,6 +81,8 @@ final class RuntimeProcess implements AutoCloseable {
         c.add("-Dp3.security.dir=" + dir.resolve("pki"));
         c.add("-Dp3.local.mesh=" + mesh);
         c.add("-Dgosh.args=--nointeractive");
+        c.add("-Dfelix.fileinstall.dir=" + dir.resolve("conf"));
+        c.addAll(options); // after the defaults: the JVM takes the last of a property given twice
         c.add("-jar");
         c.add(jar().toString());
         ProcessBuilder pb = new ProcessBuilder(c).redirectErrorStream(true);

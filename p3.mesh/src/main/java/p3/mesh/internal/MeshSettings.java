@@ -22,16 +22,17 @@ import p3.mesh.PeerRole;
  * @param membershipBase    membership base address and port (report: 228.1.2.2:1000)
  * @param multicast         whether discovery uses IP multicast
  * @param seeds             unicast discovery endpoints to ask too
+ * @param unicastPort       the port of this peer's unicast discovery socket, 0 for any free one
  * @param discoveryTimeoutMs how long a discovery request waits for replies
  * @param bindTimeoutMs     how long binding to one parent may take
  * @param foundingStaggerMs after the root is gone, super-peers wait rank times this before founding it
  * @param prebind           keep links open to a backup parent before any failure (fast rebind in one BIND)
- * @param ft                fault tolerance: strategy, sensor memory, timers, store capacity
+ * @param ft                fault tolerance: strategy, sensor memory, timers, store bounds, lease
  */
 record MeshSettings(String mesh, String peer, PeerRole role, TreeShape shape, InetAddress bindAddress,
         InetSocketAddress discoveryBase, InetSocketAddress membershipBase, boolean multicast,
-        List<InetSocketAddress> seeds, int discoveryTimeoutMs, int bindTimeoutMs, int foundingStaggerMs,
-        boolean prebind, FtSettings ft) {
+        List<InetSocketAddress> seeds, int unicastPort, int discoveryTimeoutMs, int bindTimeoutMs,
+        int foundingStaggerMs, boolean prebind, FtSettings ft) {
 
     MeshSettings {
         if (mesh == null || !mesh.matches("[A-Za-z0-9_.-]{1,64}")) {
@@ -52,6 +53,14 @@ record MeshSettings(String mesh, String peer, PeerRole role, TreeShape shape, In
         if (!multicast && seeds.isEmpty()) {
             throw new IllegalArgumentException("discoverySeeds must list at least one endpoint when multicast is off");
         }
+    }
+
+    /** A port, or 0 for any free one. */
+    static int port(String property, int value) {
+        if (value < 0 || value > 65535) {
+            throw new IllegalArgumentException(property + " must be within 0..65535 (0: any free port): " + value);
+        }
+        return value;
     }
 
     private static void positive(String property, int value) {

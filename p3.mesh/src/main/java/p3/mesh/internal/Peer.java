@@ -176,7 +176,7 @@ public final class Peer implements MeshPeer {
     /** Opens the peer's sockets and starts joining; returns at once. */
     void start() throws TransportException {
         DiscoveryEndpoint d = discovery.open(new DiscoverySpec(s.discoveryBase(), s.shape().span(), s.multicast(),
-                s.seeds(), 0));
+                s.seeds(), s.unicastPort()));
         disco = d;
         cell.wire(events, custody, d, placement);
         if (s.role() == PeerRole.SUPER) {

@@ -1,7 +1,10 @@
 package p3.mesh.internal;
 
+import java.lang.System.Logger.Level;
+import java.lang.reflect.Method;
 import java.security.GeneralSecurityException;
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -45,6 +48,10 @@ import p3.transport.TransportException;
 @Designate(ocd = PeerComponent.Config.class, factory = true)
 public final class PeerComponent implements MeshPeer {
 
+    private static final System.Logger LOG = System.getLogger(PeerComponent.class.getName());
+    /** Where FileInstall says a configuration came from: the file's URL. */
+    static final String FILE = "felix.fileinstall.filename";
+
     @ObjectClassDefinition(name = "P3 peer", description = "A peer of the mesh: super, sensor or client")
     public @interface Config {
         @AttributeDefinition(description = "Unique id of the peer (letters, digits, - _ .)")
@@ -86,8 +93,13 @@ public final class PeerComponent implements MeshPeer {
         @AttributeDefinition(description = "Use IP multicast for discovery")
         boolean multicast() default true;
 
-        @AttributeDefinition(description = "Unicast discovery endpoints to ask too: host:port,host:port")
+        @AttributeDefinition(description = "Unicast discovery endpoints to ask too: host:port,host:port (the "
+                + "discoveryUnicastPort of super-peers on other hosts)")
         String discoverySeeds() default "";
+
+        @AttributeDefinition(description = "Port of this peer's discovery socket for unicast requests, 0 for any free "
+                + "one: a super-peer that other hosts list in discoverySeeds needs a fixed one")
+        int discoveryUnicastPort() default 0;
 
         @AttributeDefinition(description = "How long a discovery request waits, in ms")
         int discoveryTimeoutMs() default 300;
@@ -137,14 +149,58 @@ public final class PeerComponent implements MeshPeer {
      */
     @Activate
     public PeerComponent(@Reference Links links, @Reference CellGroups groups, @Reference Discovery discovery,
-            @Reference PeerThreads threads, @Reference Keyring keyring, Config c)
+            @Reference PeerThreads threads, @Reference Keyring keyring, Config c, Map<String, Object> properties)
             throws TransportException, GeneralSecurityException {
-        MeshSettings s = settings(c);
+        MeshSettings s = settings(c, properties);
         PeerCredentials credentials = keyring.secure()
                 ? keyring.credentials(s.peer(), Role.parse(s.role().name()))
                 : null;
         this.peer = new Peer(s, credentials, links, groups, discovery, threads);
         peer.start();
+    }
+
+    /**
+     * The settings, or an error that names where they came from (the file, when FileInstall read
+     * them from one, else the configuration's PID) and the property: the peer does not start, and
+     * the runtime and its other peers go on.
+     */
+    static MeshSettings settings(Config c, Map<String, ?> properties) {
+        try {
+            checkTypes(properties);
+            return settings(c);
+        } catch (RuntimeException e) {
+            Object file = properties.get(FILE);
+            String where = file != null ? file.toString() : "configuration " + properties.get("service.pid");
+            IllegalArgumentException named = new IllegalArgumentException(where + ": " + e.getMessage(), e);
+            LOG.log(Level.ERROR, "{0}: {1}; the peer does not start", MeshPeer.FACTORY_PID, named.getMessage());
+            throw named;
+        }
+    }
+
+    /**
+     * A value from a file is text: SCR turns text that is not a number into an exception that names
+     * neither the property nor the file, and text that is not {@code true} into {@code false}.
+     */
+    private static void checkTypes(Map<String, ?> properties) {
+        for (Method m : Config.class.getDeclaredMethods()) {
+            if (!(properties.get(m.getName()) instanceof String text)) {
+                continue;
+            }
+            Class<?> type = m.getReturnType();
+            try {
+                if (type == int.class) {
+                    Integer.parseInt(text.trim());
+                } else if (type == long.class) {
+                    Long.parseLong(text.trim());
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(m.getName() + " must be a whole number: " + text);
+            }
+            String word = text.trim();
+            if (type == boolean.class && !word.equalsIgnoreCase("true") && !word.equalsIgnoreCase("false")) {
+                throw new IllegalArgumentException(m.getName() + " must be true or false: " + text);
+            }
+        }
     }
 
     static MeshSettings settings(Config c) {
@@ -154,7 +210,8 @@ public final class PeerComponent implements MeshPeer {
                 MeshSettings.address("bindAddress", c.bindAddress()),
                 MeshSettings.endpoint("discoveryAddress", c.discoveryAddress(), c.discoveryPort()),
                 MeshSettings.endpoint("membershipAddress", c.membershipAddress(), c.membershipPort()),
-                c.multicast(), MeshSettings.endpoints("discoverySeeds", c.discoverySeeds()), c.discoveryTimeoutMs(),
+                c.multicast(), MeshSettings.endpoints("discoverySeeds", c.discoverySeeds()),
+                MeshSettings.port("discoveryUnicastPort", c.discoveryUnicastPort()), c.discoveryTimeoutMs(),
                 c.bindTimeoutMs(), c.foundingStaggerMs(), c.prebind(),
                 new FtSettings(c.ftStrategy(), c.sensorMemory(), c.ftRetransmitMs(), c.ftAckIntervalMs(),
                         c.ftStoreCapacity(), c.ftStoreBytes(), c.subscriptionLeaseMs()));

@@ -43,7 +43,7 @@ final class FakeMesh implements AutoCloseable {
 
     MeshSettings settings(String id, PeerRole role) {
         return new MeshSettings("fake", id, role, shape, FakeTransport.LOOPBACK,
-                new InetSocketAddress("228.1.2.3", 1000), new InetSocketAddress("228.1.2.2", 1000), true, List.of(),
+                new InetSocketAddress("228.1.2.3", 1000), new InetSocketAddress("228.1.2.2", 1000), true, List.of(), 0,
                 DISCOVERY_MS, BIND_MS, STAGGER_MS, prebind, FtSettings.DEFAULTS);
     }
 

@@ -119,7 +119,7 @@ public final class InProcessMesh implements AutoCloseable {
 
     public Peer start(String id, PeerRole role) throws Exception {
         MeshSettings s = new MeshSettings(mesh, id, role, shape, InetAddress.getLoopbackAddress(), discoveryBase,
-                membershipBase, true, List.of(), 250, 1000, 200, prebind, ft);
+                membershipBase, true, List.of(), 0, 250, 1000, 200, prebind, ft);
         PeerCredentials credentials = secure ? ca.issue(id, Role.parse(role.name()), Duration.ofDays(1)) : null;
         Peer p = new Peer(s, credentials, transport.links(), transport.groups(), transport.discovery(), threads);
         ConcurrentLinkedQueue<Frame> inbox = new ConcurrentLinkedQueue<>();
