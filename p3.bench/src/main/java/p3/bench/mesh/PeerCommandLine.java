@@ -6,12 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import p3.mesh.shell.internal.LocalPeer;
-
 /**
  * How process isolation starts one peer: the java command line of its runtime (JVM options,
- * framework properties, the runtime's jar), the mesh's one PKI folder in the run's folder, and
- * where the runtime's jar is.
+ * framework properties, the runtime's jar) reading the peer's {@link PeerFile} from a folder of its
+ * own, the mesh's one PKI folder in the run's folder, and where the runtime's jar is.
  */
 final class PeerCommandLine {
 
@@ -40,11 +38,17 @@ final class PeerCommandLine {
         return runDir.resolve("pki");
     }
 
+    /** The configuration folder of the runtime whose framework storage is {@code storage}: its peer's file goes there. */
+    static Path conf(Path storage, String peer) {
+        return storage.resolveSibling(peer + "-conf");
+    }
+
     /**
-     * The java command of one peer: this JVM's java, the runtime's jar, the peer's framework properties;
-     * {@value #SECURITY_ENABLED_PROPERTY}{@code =false} when the mesh runs without security.
+     * The java command of one peer: this JVM's java, the runtime's jar, no local mesh but the peer of
+     * its configuration folder ({@link #conf}); {@value #SECURITY_ENABLED_PROPERTY}{@code =false} when
+     * the mesh runs without security.
      */
-    static List<String> of(Path runJar, LocalPeer peer, boolean security, Path shellSocket, Path storage) {
+    static List<String> of(Path runJar, PeerFile peer, boolean security, Path shellSocket, Path storage) {
         List<String> c = new ArrayList<>();
         c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         c.addAll(JVM_OPTIONS);
@@ -56,9 +60,9 @@ final class PeerCommandLine {
         c.add("-Dorg.osgi.service.http.port=0");
         c.add("-Dp3.console.tokenFile=" + storage.resolveSibling(peer.id() + "-console.token"));
         c.add("-Dp3.audit.file=" + storage.resolveSibling(peer.id() + "-audit.log"));
-        c.add("-Dp3.local.mesh=peer");
+        c.add("-Dp3.local.mesh=off");
+        c.add("-Dfelix.fileinstall.dir=" + conf(storage, peer.id()));
         c.add("-Dp3.security.dir=" + pki(storage.getParent()));
-        peer.properties().forEach((k, v) -> c.add("-D" + k + "=" + v));
         if (!security) {
             c.add("-D" + SECURITY_ENABLED_PROPERTY + "=false");
         }

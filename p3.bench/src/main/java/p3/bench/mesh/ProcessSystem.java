@@ -27,14 +27,14 @@ import p3.mesh.ClassStats;
 import p3.mesh.FailureRecord;
 import p3.mesh.FtMode;
 import p3.mesh.PeerRole;
-import p3.mesh.shell.internal.LocalPeer;
 import p3.security.ca.MeshCa;
 import p3.transport.PortRuns;
 
 /**
  * One OS process per peer, each the real runtime ({@code java -jar p3.run/target/p3.jar}: Felix
- * with every bundle, the three strategies and the three traffic classes), started with
- * {@code p3.local.mesh=peer}; a crash is {@code kill -9} of that JVM. The bench drives the peers
+ * with every bundle, the three strategies and the three traffic classes), started with no local
+ * mesh on a configuration folder holding its peer's file ({@link PeerFile}), as an operator deploys
+ * a peer per host; a crash is {@code kill -9} of that JVM. The bench drives the peers
  * and gathers their figures through each runtime's remote shell, on a Unix domain socket of its own
  * in the run's folder ({@code <peer>-shell.sock}).
  *
@@ -181,7 +181,7 @@ final class ProcessSystem implements MeshSystem {
      * one at a time, so that exactly one super-peer founds the root.
      */
     private void startBound(String id, PeerRole role, int discovery, int membership) throws Exception {
-        LocalPeer peer = new LocalPeer(id, role, mesh, discovery, membership, strategy, sensorMemory, shape.span(),
+        PeerFile peer = new PeerFile(id, role, mesh, discovery, membership, strategy, sensorMemory, shape.span(),
                 shape.depth(), String.join(",", shape.superPeersPerCell().stream().map(String::valueOf).toList()),
                 shape.sensorsPerCell());
         PeerProcess p = launch(peer);
@@ -214,7 +214,7 @@ final class ProcessSystem implements MeshSystem {
         throw p.trouble(id + " did not bind within " + PEER_BOUND.toSeconds() + " s (last: " + state + ")");
     }
 
-    private PeerProcess launch(LocalPeer peer) throws IOException {
+    private PeerProcess launch(PeerFile peer) throws IOException {
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("closed while starting " + peer.id());
@@ -222,8 +222,10 @@ final class ProcessSystem implements MeshSystem {
             // the run's folder is this user's alone (createTempDirectory: 0700), as the shell wants
             Path socket = dir.resolve(peer.id() + "-shell.sock");
             Path log = dir.resolve(peer.id() + ".log");
-            List<String> command = PeerCommandLine.of(runJar, peer, security, socket, dir.resolve(peer.id() + "-fw"));
-            Files.writeString(log, String.join(" ", command) + "\n", StandardCharsets.UTF_8);
+            Path storage = dir.resolve(peer.id() + "-fw");
+            List<String> command = PeerCommandLine.of(runJar, peer, security, socket, storage);
+            Path file = peer.writeInto(PeerCommandLine.conf(storage, peer.id()));
+            Files.writeString(log, String.join(" ", command) + "\n" + file + ":\n" + peer.text(), StandardCharsets.UTF_8);
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             // standard input stays a pipe from this JVM (see the class comment)

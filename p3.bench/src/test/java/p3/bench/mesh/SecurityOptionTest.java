@@ -48,10 +48,10 @@ class SecurityOptionTest {
     void aProcessPeerWithoutSecurityIsToldSoByAFrameworkProperty() {
         Path jar = Path.of("/x/p3.jar");
         Path socket = Path.of("/tmp/run/sp03-shell.sock");
-        assertThat(PeerCommandLine.of(jar, LocalPeerTest.SP03, false, socket, Path.of("/tmp/run/fw")))
+        assertThat(PeerCommandLine.of(jar, PeerFileTest.SP03, false, socket, Path.of("/tmp/run/fw")))
                 .contains("-Dp3.security.enabled=false");
         // on: the runtime's default, with the mesh's one CA in the run's folder
-        assertThat(PeerCommandLine.of(jar, LocalPeerTest.SP03, true, socket, Path.of("/tmp/run/fw")))
+        assertThat(PeerCommandLine.of(jar, PeerFileTest.SP03, true, socket, Path.of("/tmp/run/fw")))
                 .noneMatch(a -> a.contains("p3.security.enabled")).contains("-Dp3.security.dir=/tmp/run/pki");
     }
 

@@ -39,9 +39,8 @@ import p3.transport.PortRuns;
  * {@value #FT_PROPERTY} says which classes the client asks to be fault-tolerant (an {@link FtMode},
  * {@code all} when absent).
  *
- * <p>With {@code peer}, it creates exactly one peer, from the framework properties that
- * {@link LocalPeer} reads, and prints nothing: the bench's {@code process} isolation runs one such
- * runtime per peer and drives it through the shell.
+ * <p>A runtime of one peer (a host of a real deployment, or the bench's process isolation) runs no
+ * local mesh: its peer comes from a configuration file (README, "Peers from configuration files").
  */
 @Component(immediate = true)
 public final class LocalMesh {
@@ -66,19 +65,9 @@ public final class LocalMesh {
             thread = null;
             return;
         }
-        if (shape.equals("peer")) {
-            thread = null;
-            LocalPeer peer = LocalPeer.of(context::getProperty);
-            removeOurs();
-            try {
-                configure(peer.configuration());
-            } catch (IOException e) {
-                throw new IllegalStateException("p3: cannot create the configuration of peer " + peer.id(), e);
-            }
-            return;
-        }
         if (!shape.equals("report") && !shape.equals("small")) {
-            throw new IllegalArgumentException(MESH_PROPERTY + " must be report, small, peer or off: " + shape);
+            throw new IllegalArgumentException(MESH_PROPERTY + " must be report, small or off (a single peer "
+                    + "comes from a configuration file): " + shape);
         }
         boolean small = shape.equals("small");
         Duration duration = parseDuration(context.getProperty(DURATION_PROPERTY));
