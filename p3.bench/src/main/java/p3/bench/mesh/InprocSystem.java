@@ -49,17 +49,19 @@ final class InprocSystem implements MeshSystem {
     private final long cpuAtStart = processCpuNanos();
 
     InprocSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory, boolean security) {
-        this(shape, settings, strategy, sensorMemory, security, null);
+        this(shape, settings, strategy, sensorMemory, security, InprocOptions.DEFAULTS);
     }
 
-    /** @param linkHeartbeat the links' heartbeat interval (their idle timeout 6 times as long), or null for the runtime's */
     InprocSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory, boolean security,
-            Duration linkHeartbeat) {
-        this.transport = StandaloneTransport.open(links(linkHeartbeat), GroupSettings.defaults(),
+            InprocOptions options) {
+        this.transport = StandaloneTransport.open(links(options.linkHeartbeat()), GroupSettings.defaults(),
                 DiscoverySettings.defaults());
         this.mesh = new InProcessMesh(shape.span(), shape.depth(), shape.superPeersPerCell(), shape.sensorsPerCell(),
                 transport);
         mesh.faultTolerance(strategy, sensorMemory);
+        if (options.storeBytes() != null) {
+            mesh.storeBytes(options.storeBytes());
+        }
         mesh.security(security);
         this.security = security;
         for (Traffic t : settings.traffic()) {

@@ -85,6 +85,12 @@ public final class MeshCommand implements Callable<Integer> {
                     + "costs a heartbeat each way this often (see the README's scale section).")
     Duration linkHeartbeat;
 
+    @Option(names = "--store-bytes", paramLabel = "BYTES",
+            description = "inproc: each peer's pending store holds at most this many bytes of FT messages (the "
+                    + "runtime's ftStoreBytes, 33554432 by default, at least 65536): the peers of a large mesh share "
+                    + "this JVM's heap.")
+    Long storeBytes;
+
     @Option(names = "--warmup-run", paramLabel = "TIME", converter = DurationConverter.class, defaultValue = "5s",
             description = "inproc: before the first run, the same mesh without faults streams for this long and "
                     + "is thrown away, so that the first run measured does not pay the JVM's warm-up (JIT, class "
@@ -141,6 +147,10 @@ public final class MeshCommand implements Callable<Integer> {
         if (linkHeartbeat != null && (linkHeartbeat.toMillis() < 1 || linkHeartbeat.toMillis() > 60_000)) {
             throw new ParameterException(spec.commandLine(), "--link-heartbeat: " + DurationConverter.format(
                     linkHeartbeat) + " must be within 1ms..60s");
+        }
+        if (storeBytes != null && (isolation.equals("process") || storeBytes < 65_536)) {
+            throw new ParameterException(spec.commandLine(), "--store-bytes: " + storeBytes + " needs --isolation "
+                    + "inproc and at least 65536");
         }
         if (isolation.equals("process") && !settings.traffic().equals(BenchSettings.TABLE_I)) {
             throw new ParameterException(spec.commandLine(), "--rate/--size: process isolation runs the traffic "
@@ -209,7 +219,7 @@ public final class MeshCommand implements Callable<Integer> {
      */
     private RunResult runOnce(ScenarioRunner runner, RunSpec spec, TreeShape shape, BenchSettings settings,
             Progress progress, AtomicReference<MeshSystem> current, Function<RunResult, String> doneText) {
-        try (MeshSystem mesh = system(shape, settings, spec, linkHeartbeat)) {
+        try (MeshSystem mesh = system(shape, settings, spec, new InprocOptions(linkHeartbeat, storeBytes))) {
             current.set(mesh);
             RunResult r = runner.run(spec, mesh, progress::show);
             progress.done(doneText.apply(r));
@@ -413,14 +423,14 @@ public final class MeshCommand implements Callable<Integer> {
     }
 
     static MeshSystem system(TreeShape shape, BenchSettings settings, RunSpec run) {
-        return system(shape, settings, run, null);
+        return system(shape, settings, run, InprocOptions.DEFAULTS);
     }
 
-    /** @param linkHeartbeat inproc: the links' heartbeat interval, or null for the runtime's */
-    static MeshSystem system(TreeShape shape, BenchSettings settings, RunSpec run, Duration linkHeartbeat) {
+    /** @param inproc what inproc isolation sets apart from the runtime's defaults */
+    static MeshSystem system(TreeShape shape, BenchSettings settings, RunSpec run, InprocOptions inproc) {
         return switch (run.isolation()) {
         case "inproc" -> new InprocSystem(shape, settings, run.strategy(), run.sensorMemory(), run.security(),
-                linkHeartbeat);
+                inproc);
         case "process" -> new ProcessSystem(shape, settings, run.strategy(), run.sensorMemory(), run.security());
         default -> throw new IllegalStateException(run.isolation());
         };
@@ -448,6 +458,7 @@ public final class MeshCommand implements Callable<Integer> {
                 + " --security " + String.join(",", securities) + " --isolation " + isolation + " --profile " + profile
                 + (measure == null ? "" : " --measure " + DurationConverter.format(measure))
                 + (linkHeartbeat == null ? "" : " --link-heartbeat " + DurationConverter.format(linkHeartbeat))
+                + (storeBytes == null ? "" : " --store-bytes " + storeBytes)
                 + " --seed " + seed
                 + " --span " + span + " --depth " + depth + " --supers-per-cell "
                 + String.join(",", supersPerCell.stream().map(String::valueOf).toList()) + " --sensors-per-cell "

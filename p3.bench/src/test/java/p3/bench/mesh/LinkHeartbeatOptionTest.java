@@ -14,7 +14,10 @@ import p3.bench.Main;
 import p3.transport.LinkSettings;
 import picocli.CommandLine;
 
-/** {@code --link-heartbeat}: the links' heartbeat of an inproc mesh, the idle timeout in the runtime's ratio. */
+/**
+ * {@code --link-heartbeat}: the links' heartbeat of an inproc mesh, the idle timeout in the runtime's
+ * ratio; and {@code --store-bytes}, the other inproc-only option.
+ */
 class LinkHeartbeatOptionTest {
 
     @TempDir
@@ -51,5 +54,17 @@ class LinkHeartbeatOptionTest {
         assertThat(err.toString()).contains("--link-heartbeat: process isolation runs the runtime's link settings");
         assertThat(cli.execute("mesh", "--link-heartbeat", "2m", "--out", dir.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("--link-heartbeat: 120s must be within 1ms..60s");
+    }
+
+    @Test
+    void storeBytesIsInprocOnlyAndAtLeast64KiB() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err));
+
+        assertThat(cli.execute("mesh", "--isolation", "process", "--store-bytes", "1000000", "--out", dir.toString()))
+                .isEqualTo(2);
+        assertThat(cli.execute("mesh", "--store-bytes", "1000", "--out", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--store-bytes: 1000 needs --isolation inproc and at least 65536");
     }
 }

@@ -105,6 +105,12 @@ public final class InProcessMesh implements AutoCloseable {
         return ca;
     }
 
+    /** Peers started from now on hold at most this many bytes of FT messages each. */
+    public InProcessMesh storeBytes(long bytes) {
+        ft = ft.withStore(ft.storeCapacity(), bytes);
+        return this;
+    }
+
     /** Peers started from now on lease subscriptions, and hold FT messages, for this long. */
     public InProcessMesh lease(int ms) {
         ft = ft.withLease(ms);
