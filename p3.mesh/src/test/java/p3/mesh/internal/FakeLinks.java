@@ -329,9 +329,13 @@ final class FakeLinks implements Links {
             shut(CloseReason.RESET, CloseReason.RESET);
         }
 
-        /** This end's transport finds the other end silent (the other peer hung): it closes as idle, and the hung end hears nothing. */
+        /**
+         * This end's transport finds the other end silent (the other peer hung) and closes as idle; the
+         * hung end's socket has the close waiting, which its peer reads when it runs again (its
+         * handler's work goes to its strand, which a hung peer does not run).
+         */
         void idle() {
-            closed(CloseReason.IDLE);
+            shut(CloseReason.IDLE, CloseReason.REMOTE_CLOSED);
         }
 
         private void shut(CloseReason here, CloseReason there) {

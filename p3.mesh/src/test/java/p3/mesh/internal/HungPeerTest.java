@@ -3,9 +3,11 @@ package p3.mesh.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static p3.mesh.internal.FakeMesh.FOUNDING_MS;
 
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.Executor;
 
 import org.junit.jupiter.api.AfterEach;
@@ -42,15 +44,28 @@ class HungPeerTest {
         }
     }
 
-    /** Runs a strand's tasks inline until it hangs; then keeps them, never to run. */
+    /**
+     * Runs a strand's tasks inline until it hangs; then keeps them, as a stopped process keeps what
+     * its sockets received, and runs them in order when it resumes.
+     */
     private static final class Gate implements Executor {
-        private volatile boolean hung;
+        private final Queue<Runnable> kept = new ArrayDeque<>();
+        private boolean hung;
 
         @Override
         public void execute(Runnable task) {
-            if (!hung) {
+            if (hung) {
+                kept.add(task);
+            } else {
                 task.run();
             }
+        }
+
+        void resume() {
+            for (Runnable task; (task = kept.poll()) != null;) {
+                task.run(); // what these tasks hand the strand waits its turn behind them
+            }
+            hung = false;
         }
     }
 
@@ -62,6 +77,10 @@ class HungPeerTest {
 
     private void hang(String id) {
         gates.get(id).hung = true;
+    }
+
+    private void resume(String id) {
+        gates.get(id).resume();
     }
 
     /** Two super-peers in the root, sp3 below them in cell 01, with an AUDIO service: links of two classes to each. */
@@ -122,6 +141,32 @@ class HungPeerTest {
             assertThat(f.rebind()).isEqualTo(RebindKind.FAST);
         });
         assertThat(mesh.net.links.openEnds("sp3", backup)).extracting(e -> e.cls)
+                .containsExactlyInAnyOrder(TrafficClass.MESH, TrafficClass.AUDIO);
+    }
+
+    /**
+     * A hung child that resumes (SIGCONT after SIGSTOP) finds its links closed by the parents that
+     * excluded it, and binds again as any orphan does: it must not carry on as if it were still
+     * their child.
+     */
+    @Test
+    void aHungChildThatResumesLearnsItWasExcludedAndBindsAgain() throws Exception {
+        Peer sp3 = rootOfTwoAndAChildCellWithAudio();
+        String parent = sp3.parents().get(0);
+        String backup = parent.equals("sp1") ? "sp2" : "sp1";
+        hang("sp3");
+        meshLinkIdles(parent, "sp3");
+        meshLinkIdles(backup, "sp3");
+        assertThat(mesh.peer(parent).routing.table().children()).doesNotContainKey("sp3");
+
+        resume("sp3");
+        mesh.advanceMs(4 * Peer.HOUSEKEEPING_MS);
+        assertThat(sp3.state()).as(mesh.describe()).isEqualTo(PeerState.BOUND);
+        assertThat(sp3.cell()).as("it keeps its cell").isEqualTo(C01);
+        assertThat(sp3.failures()).as("it saw its parent's links go").extracting(f -> f.failed()).contains(parent);
+        String now = sp3.parents().get(0);
+        assertThat(mesh.peer(now).routing.table().children()).as("a child of %s again", now).containsKey("sp3");
+        assertThat(mesh.net.links.openEnds("sp3", now)).extracting(e -> e.cls)
                 .containsExactlyInAnyOrder(TrafficClass.MESH, TrafficClass.AUDIO);
     }
 
