@@ -64,8 +64,9 @@ public final class MeshCommand implements Callable<Integer> {
     List<String> securities;
 
     @Option(names = "--isolation", paramLabel = "KIND", defaultValue = "inproc",
-            description = "inproc (all peers in this JVM) or process (one p3.jar per peer, crash = kill -9). "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description = "inproc (all peers in this JVM), process (one p3.jar per peer, crash = kill -9) or netns "
+                    + "(as process, each p3.jar in a network namespace of its own on one bridge: needs root and "
+                    + "iproute2). Default: ${DEFAULT-VALUE}.")
     String isolation;
 
     @Option(names = "--profile", paramLabel = "NAME", defaultValue = "quick",
@@ -140,7 +141,7 @@ public final class MeshCommand implements Callable<Integer> {
         TreeShape shape = shape();
         BenchSettings settings = settings();
         List<RunSpec> runs = plan(shape);
-        if (isolation.equals("process") && linkHeartbeat != null) {
+        if (!isolation.equals("inproc") && linkHeartbeat != null) {
             throw new ParameterException(spec.commandLine(), "--link-heartbeat: process isolation runs the runtime's "
                     + "link settings; other heartbeats need --isolation inproc");
         }
@@ -148,11 +149,11 @@ public final class MeshCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--link-heartbeat: " + DurationConverter.format(
                     linkHeartbeat) + " must be within 1ms..60s");
         }
-        if (storeBytes != null && (isolation.equals("process") || storeBytes < 65_536)) {
+        if (storeBytes != null && (!isolation.equals("inproc") || storeBytes < 65_536)) {
             throw new ParameterException(spec.commandLine(), "--store-bytes: " + storeBytes + " needs --isolation "
                     + "inproc and at least 65536");
         }
-        if (isolation.equals("process") && !settings.traffic().equals(BenchSettings.TABLE_I)) {
+        if (!isolation.equals("inproc") && !settings.traffic().equals(BenchSettings.TABLE_I)) {
             throw new ParameterException(spec.commandLine(), "--rate/--size: process isolation runs the traffic "
                     + "bundles' own profiles (Table I); other rates and sizes need --isolation inproc");
         }
@@ -368,8 +369,9 @@ public final class MeshCommand implements Callable<Integer> {
             default -> throw new ParameterException(spec.commandLine(), "--security: " + s + " is not on or off");
             }
         }
-        if (!isolation.equals("inproc") && !isolation.equals("process")) {
-            throw new ParameterException(spec.commandLine(), "--isolation: " + isolation + " is not inproc or process");
+        if (!RunResult.ISOLATIONS.contains(isolation)) {
+            throw new ParameterException(spec.commandLine(), "--isolation: " + isolation
+                    + " is not inproc, process or netns");
         }
         List<RunSpec> out = new ArrayList<>();
         for (String scenario : scenarioSet) {
@@ -432,6 +434,7 @@ public final class MeshCommand implements Callable<Integer> {
         case "inproc" -> new InprocSystem(shape, settings, run.strategy(), run.sensorMemory(), run.security(),
                 inproc);
         case "process" -> new ProcessSystem(shape, settings, run.strategy(), run.sensorMemory(), run.security());
+        case "netns" -> new ProcessSystem(shape, settings, run.strategy(), run.sensorMemory(), run.security(), true);
         default -> throw new IllegalStateException(run.isolation());
         };
     }

@@ -30,9 +30,10 @@ import p3.mesh.PeerRole;
  * @param depth             levels below the root
  * @param superPeersPerCell by depth from the root, e.g. {@code 2} or {@code 3,2}
  * @param sensorsPerCell    sensors per non-root cell
+ * @param bindAddress       where its links listen: its host's address, or empty for the peer's default (127.0.0.1)
  */
 record PeerFile(String id, PeerRole role, String mesh, int discoveryPort, int membershipPort, String ftStrategy,
-        boolean sensorMemory, int span, int depth, String superPeersPerCell, int sensorsPerCell) {
+        boolean sensorMemory, int span, int depth, String superPeersPerCell, int sensorsPerCell, String bindAddress) {
 
     /** The file's name: FileInstall makes it a factory configuration of {@value MeshPeer#FACTORY_PID}. */
     String fileName() {
@@ -55,6 +56,9 @@ record PeerFile(String id, PeerRole role, String mesh, int discoveryPort, int me
         p.put("depth", Integer.toString(depth));
         p.put("superPeersPerCell", superPeersPerCell);
         p.put("sensorsPerCell", Integer.toString(sensorsPerCell));
+        if (!bindAddress.isEmpty()) {
+            p.put("bindAddress", bindAddress);
+        }
         return p;
     }
 

@@ -70,12 +70,22 @@ final class ProcessSystem implements MeshSystem {
         return t;
     });
     private final Path runJar;
+    /** Netns isolation: each peer's runtime on a host of its own, in {@link #lab}; else all share loopback. */
+    private final boolean netns;
+    private NetnsLab lab;
     private Path dir;
     private boolean closed;
     /** Keep the folder of logs: something failed. */
     private volatile boolean troubled;
 
     ProcessSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory, boolean security) {
+        this(shape, settings, strategy, sensorMemory, security, false);
+    }
+
+    /** @param netns every peer's runtime on a host of its own ({@link NetnsLab}), else all on loopback */
+    ProcessSystem(TreeShape shape, BenchSettings settings, String strategy, boolean sensorMemory, boolean security,
+            boolean netns) {
+        this.netns = netns;
         this.shape = shape;
         this.strategy = strategy;
         this.sensorMemory = sensorMemory;
@@ -153,6 +163,9 @@ final class ProcessSystem implements MeshSystem {
                 throw new IllegalStateException("closed");
             }
             dir = Files.createTempDirectory("p3-bench-" + mesh + "-");
+            if (netns) {
+                lab = NetnsLab.open();
+            }
         }
         if (security) {
             // one CA for the whole mesh, made before any runtime starts: each runtime issues its own
@@ -181,10 +194,11 @@ final class ProcessSystem implements MeshSystem {
      * one at a time, so that exactly one super-peer founds the root.
      */
     private void startBound(String id, PeerRole role, int discovery, int membership) throws Exception {
+        NetnsLab.Host host = lab == null ? null : lab.host();
         PeerFile peer = new PeerFile(id, role, mesh, discovery, membership, strategy, sensorMemory, shape.span(),
                 shape.depth(), String.join(",", shape.superPeersPerCell().stream().map(String::valueOf).toList()),
-                shape.sensorsPerCell());
-        PeerProcess p = launch(peer);
+                shape.sensorsPerCell(), host == null ? "" : host.address());
+        PeerProcess p = launch(peer, host);
         long deadline = System.nanoTime() + PEER_BOUND.toNanos();
         String state = "not started";
         while (System.nanoTime() < deadline) {
@@ -214,7 +228,8 @@ final class ProcessSystem implements MeshSystem {
         throw p.trouble(id + " did not bind within " + PEER_BOUND.toSeconds() + " s (last: " + state + ")");
     }
 
-    private PeerProcess launch(PeerFile peer) throws IOException {
+    /** @param host its host in the netns lab, or null for loopback */
+    private PeerProcess launch(PeerFile peer, NetnsLab.Host host) throws IOException {
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("closed while starting " + peer.id());
@@ -224,7 +239,12 @@ final class ProcessSystem implements MeshSystem {
             Path log = dir.resolve(peer.id() + ".log");
             Path storage = dir.resolve(peer.id() + "-fw");
             List<String> command = PeerCommandLine.of(runJar, peer, security, socket, storage);
-            Path file = peer.writeInto(PeerCommandLine.conf(storage, peer.id()));
+            Path conf = PeerCommandLine.conf(storage, peer.id());
+            if (host != null) {
+                command = host.exec(command);
+                host.writeTransportFiles(conf);
+            }
+            Path file = peer.writeInto(conf);
             Files.writeString(log, String.join(" ", command) + "\n" + file + ":\n" + peer.text(), StandardCharsets.UTF_8);
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -430,6 +450,9 @@ final class ProcessSystem implements MeshSystem {
         if (!left.isEmpty()) {
             troubled = true;
             System.err.println("p3-bench: still running " + EXIT_BOUND.toSeconds() + " s after SIGKILL: " + left);
+        }
+        if (lab != null) {
+            lab.close(); // its processes are gone: the namespaces go with nothing left inside
         }
         if (folder != null) {
             removeQuietly(folder, troubled || Boolean.getBoolean(KEEP_LOGS_PROPERTY));

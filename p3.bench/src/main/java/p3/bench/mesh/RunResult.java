@@ -53,7 +53,7 @@ public record RunResult(
 
     public static final List<String> SCENARIOS = List.of("baseline", "test1", "test2", "swap");
     public static final List<String> FT_MODES = List.of("none", "event", "event+video", "all");
-    public static final List<String> ISOLATIONS = List.of("inproc", "process");
+    public static final List<String> ISOLATIONS = List.of("inproc", "process", "netns");
     public static final List<String> SECURITIES = List.of("on", "off");
 
     public RunResult {

@@ -18,7 +18,7 @@ import p3.mesh.PeerRole;
 class PeerFileTest {
 
     static final PeerFile SP03 = new PeerFile("sp03", PeerRole.SUPER, "b42x7", 40000, 40100, "active", false, 2, 2, "2",
-            2);
+            2, "");
 
     @TempDir
     Path dir;
@@ -37,9 +37,13 @@ class PeerFileTest {
     }
 
     @Test
-    void aPeerWithoutAStrategyLeavesItToThePeersDefault() {
-        PeerFile sensor = new PeerFile("sensor1", PeerRole.SENSOR, "b42x7", 40000, 40100, "", true, 2, 2, "2", 2);
-        assertThat(sensor.properties()).doesNotContainKey("ftStrategy").containsEntry("role", "sensor");
+    void aPeerWithoutAStrategyOrAnAddressLeavesThemToThePeersDefaults() {
+        PeerFile sensor = new PeerFile("sensor1", PeerRole.SENSOR, "b42x7", 40000, 40100, "", true, 2, 2, "2", 2, "");
+        assertThat(sensor.properties()).doesNotContainKey("ftStrategy").doesNotContainKey("bindAddress")
+                .containsEntry("role", "sensor");
+        PeerFile onAHost = new PeerFile("sensor1", PeerRole.SENSOR, "b42x7", 40000, 40100, "", true, 2, 2, "2", 2,
+                "10.77.0.2");
+        assertThat(onAHost.properties()).containsEntry("bindAddress", "10.77.0.2");
     }
 
     @Test
