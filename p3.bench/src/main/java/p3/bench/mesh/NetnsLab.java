@@ -35,6 +35,17 @@ final class NetnsLab implements AutoCloseable {
             return out;
         }
 
+        /** Cuts the host off the bridge (its interface down): its peers' sockets stay open and hear nothing. */
+        void cut() throws IOException {
+            run("ip", "-n", namespace, "link", "set", "eth0", "down");
+        }
+
+        /** Puts it back on the bridge, with the multicast route that going down removed. */
+        void heal() throws IOException {
+            run("ip", "-n", namespace, "link", "set", "eth0", "up");
+            run("ip", "-n", namespace, "route", "replace", "224.0.0.0/4", "dev", "eth0");
+        }
+
         /**
          * The transport's configurations for this host, beside its peer's file: discovery and the
          * cells' groups bind to its address (they bind to 127.0.0.1 by default), and the groups'

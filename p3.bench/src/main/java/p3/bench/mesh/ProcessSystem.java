@@ -73,6 +73,7 @@ final class ProcessSystem implements MeshSystem {
     /** Netns isolation: each peer's runtime on a host of its own, in {@link #lab}; else all share loopback. */
     private final boolean netns;
     private NetnsLab lab;
+    private final Map<String, NetnsLab.Host> hosts = new HashMap<>();
     private Path dir;
     private boolean closed;
     /** Keep the folder of logs: something failed. */
@@ -195,6 +196,11 @@ final class ProcessSystem implements MeshSystem {
      */
     private void startBound(String id, PeerRole role, int discovery, int membership) throws Exception {
         NetnsLab.Host host = lab == null ? null : lab.host();
+        if (host != null) {
+            synchronized (this) {
+                hosts.put(id, host);
+            }
+        }
         PeerFile peer = new PeerFile(id, role, mesh, discovery, membership, strategy, sensorMemory, shape.span(),
                 shape.depth(), String.join(",", shape.superPeersPerCell().stream().map(String::valueOf).toList()),
                 shape.sensorsPerCell(), host == null ? "" : host.address());
@@ -304,6 +310,28 @@ final class ProcessSystem implements MeshSystem {
                     + " s after SIGKILL");
         }
         return at;
+    }
+
+    /** Netns: cuts the peer's host off the network, or puts it back; its process runs on. */
+    void cut(String peer, boolean off) throws IOException {
+        NetnsLab.Host h;
+        synchronized (this) {
+            h = hosts.get(peer);
+        }
+        if (h == null) {
+            throw new IllegalStateException(peer + " has no host of its own: cutting needs --isolation netns");
+        }
+        if (off) {
+            h.cut();
+        } else {
+            h.heal();
+        }
+    }
+
+    /** The peer's state as its own runtime says (through its shell, which no network cut reaches). */
+    String state(String id) {
+        PeerProcess p = peer(id);
+        return p.self(p.stats()).state();
     }
 
     @Override

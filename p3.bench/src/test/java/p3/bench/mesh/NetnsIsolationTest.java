@@ -1,12 +1,15 @@
 package p3.bench.mesh;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import p3.bench.Main;
+import p3.mesh.ClassStats;
+import p3.mesh.FtMode;
 import picocli.CommandLine;
 
 /**
@@ -83,5 +88,40 @@ class NetnsIsolationTest {
             assertThat(c.lost()).isZero();
             assertThat(c.received()).isEqualTo(c.sent());
         }
+    }
+
+    /**
+     * A station cut off the network (its interface down, its process running): its MESH link falls
+     * silent, it leaves its parent, and once back it binds again and sends what its memory kept;
+     * the client gets every FT message, once.
+     */
+    @Test
+    void aSensorCutOffTheNetworkAndBackLosesNoFtMessage() throws Exception {
+        TreeShape shape = new TreeShape(2, 1, List.of(2, 1), 1, 2);
+        try (ProcessSystem mesh = new ProcessSystem(shape, BenchSettings.of("quick"), "hybrid", true, true, true)) {
+            mesh.form();
+            mesh.request(FtMode.ALL);
+            await().atMost(Duration.ofSeconds(30)).until(() -> received(mesh) > 300);
+
+            mesh.cut("sensor1", true);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !mesh.state("sensor1").equals("BOUND"));
+            long before = received(mesh);
+            mesh.cut("sensor1", false);
+            await().atMost(Duration.ofSeconds(60)).until(() -> mesh.state("sensor1").equals("BOUND")
+                    && received(mesh) > before + 300);
+
+            mesh.stopSources();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                for (ClassStats c : mesh.clientStats()) {
+                    assertThat(c.sent()).as(c.trafficClass()).isPositive();
+                    assertThat(c.received()).as("%s: every FT message, once: %s", c.trafficClass(), c)
+                            .isEqualTo(c.sent());
+                }
+            });
+        }
+    }
+
+    private static long received(ProcessSystem mesh) throws Exception {
+        return mesh.clientStats().stream().mapToLong(ClassStats::received).sum();
     }
 }
