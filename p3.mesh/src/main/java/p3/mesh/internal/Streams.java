@@ -150,6 +150,7 @@ final class Streams {
         Source old = sources.get(key);
         if (old != null && !old.stopped) {
             old.renewedNanos = System.nanoTime();
+            old.clientCell = clientCell; // where the client asks from now: it may have moved
             return;
         }
         if (old != null && !old.expired && !resume) {
@@ -236,7 +237,8 @@ final class Streams {
 
     private final class Source implements Runnable {
         final String client;
-        final String clientCell;
+        /** Where the client was when it last asked: its frames and counts are routed there. */
+        volatile String clientCell;
         final TrafficClass cls;
         final TrafficService service;
         final boolean faultTolerant;

@@ -85,4 +85,16 @@ class StreamsTest {
         streams.added(TrafficClass.EVENT, InProcessMesh.service("event", 200, 16, false));
         await().atMost(Duration.ofSeconds(5)).until(() -> streams.running() == 1);
     }
+
+    /** A client that asks from another cell (it moved, or first asked while between parents) is streamed to there. */
+    @Test
+    void aRenewalMovesTheStreamToWhereItsClientAsksFrom() {
+        streams.added(TrafficClass.EVENT, InProcessMesh.service("event", 200, 16, false));
+        streams.subscribe("client", "0", TrafficClass.EVENT, true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !sent.isEmpty());
+
+        streams.subscribe("client", "01", TrafficClass.EVENT, true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sent.get(sent.size() - 1).targetCell().equals("01"));
+        assertThat(streams.running()).as("the same stream, not a second one").isEqualTo(1);
+    }
 }
