@@ -38,7 +38,7 @@ final class PeerCommandLine {
         return runDir.resolve("pki");
     }
 
-    /** The configuration folder of the runtime whose framework storage is {@code storage}: its peer's file goes there. */
+    /** The configuration folder of the runtime whose framework storage is {@code storage}: its peer's file. */
     static Path conf(Path storage, String peer) {
         return storage.resolveSibling(peer + "-conf");
     }

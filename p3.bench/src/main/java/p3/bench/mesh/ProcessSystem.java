@@ -1,7 +1,6 @@
 package p3.bench.mesh;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import p3.mesh.ClassStats;
 import p3.mesh.FailureRecord;
@@ -39,7 +37,7 @@ import p3.transport.PortRuns;
  * in the run's folder ({@code <peer>-shell.sock}).
  *
  * <p>Each process has a framework storage and a log in a temporary folder of the run, which
- * {@link #close()} removes unless something went wrong or {@value #KEEP_LOGS_PROPERTY} is true
+ * {@link #close()} removes unless something went wrong or {@value RunFolder#KEEP_LOGS_PROPERTY} is true
  * (then the logs stay, and an error names the log). A peer's standard input is a pipe from the
  * bench: should the bench die without {@link #close()} (kill -9), the end of that input stops the
  * peer's framework (Gogo's console), so no peer outlives it by more than a few seconds.
@@ -54,8 +52,6 @@ final class ProcessSystem implements MeshSystem {
     private static final Duration LAST_FIGURES_BOUND = Duration.ofMillis(500);
     /** After SIGKILL, the JVM is gone within this. */
     private static final Duration EXIT_BOUND = Duration.ofSeconds(10);
-    /** {@code -Dp3.bench.keepLogs=true} keeps every run's folder of logs. */
-    private static final String KEEP_LOGS_PROPERTY = "p3.bench.keepLogs";
 
     private final TreeShape shape;
     private final String strategy;
@@ -73,7 +69,6 @@ final class ProcessSystem implements MeshSystem {
     /** Netns isolation: each peer's runtime on a host of its own, in {@link #lab}; else all share loopback. */
     private final boolean netns;
     private NetnsLab lab;
-    private final Map<String, NetnsLab.Host> hosts = new HashMap<>();
     private Path dir;
     private boolean closed;
     /** Keep the folder of logs: something failed. */
@@ -105,16 +100,19 @@ final class ProcessSystem implements MeshSystem {
         final Path shellSocket;
         final Path log;
         final Process process;
+        /** Its host in the netns lab; null on loopback. */
+        final NetnsLab.Host host;
         /** Its last figures: what counts for it once it is killed. */
         volatile ShellJson.RuntimeStats last;
         volatile boolean killed;
 
-        PeerProcess(String id, PeerRole role, Path shellSocket, Path log, Process process) {
+        PeerProcess(String id, PeerRole role, Path shellSocket, Path log, Process process, NetnsLab.Host host) {
             this.id = id;
             this.role = role;
             this.shellSocket = shellSocket;
             this.log = log;
             this.process = process;
+            this.host = host;
         }
 
         /** @throws IllegalStateException naming the command, the peer and its log when it fails */
@@ -163,7 +161,7 @@ final class ProcessSystem implements MeshSystem {
             if (closed) {
                 throw new IllegalStateException("closed");
             }
-            dir = Files.createTempDirectory("p3-bench-" + mesh + "-");
+            dir = RunFolder.create(mesh);
             if (netns) {
                 lab = NetnsLab.open();
             }
@@ -196,11 +194,6 @@ final class ProcessSystem implements MeshSystem {
      */
     private void startBound(String id, PeerRole role, int discovery, int membership) throws Exception {
         NetnsLab.Host host = lab == null ? null : lab.host();
-        if (host != null) {
-            synchronized (this) {
-                hosts.put(id, host);
-            }
-        }
         PeerFile peer = new PeerFile(id, role, mesh, discovery, membership, strategy, sensorMemory, shape.span(),
                 shape.depth(), String.join(",", shape.superPeersPerCell().stream().map(String::valueOf).toList()),
                 shape.sensorsPerCell(), host == null ? "" : host.address());
@@ -213,7 +206,7 @@ final class ProcessSystem implements MeshSystem {
                     throw new IllegalStateException("closed while " + id + " was starting");
                 }
                 throw p.trouble(id + ": its runtime exited with " + p.process.exitValue() + " while starting: "
-                        + tail(p.log));
+                        + RunFolder.tail(p.log));
             }
             try {
                 ShellClient.Reply reply = ShellClient.run(p.shellSocket, "p3:stats --json", COMMAND_TIMEOUT);
@@ -240,7 +233,6 @@ final class ProcessSystem implements MeshSystem {
             if (closed) {
                 throw new IllegalStateException("closed while starting " + peer.id());
             }
-            // the run's folder is this user's alone (createTempDirectory: 0700), as the shell wants
             Path socket = dir.resolve(peer.id() + "-shell.sock");
             Path log = dir.resolve(peer.id() + ".log");
             Path storage = dir.resolve(peer.id() + "-fw");
@@ -251,11 +243,12 @@ final class ProcessSystem implements MeshSystem {
                 host.writeTransportFiles(conf);
             }
             Path file = peer.writeInto(conf);
-            Files.writeString(log, String.join(" ", command) + "\n" + file + ":\n" + peer.text(), StandardCharsets.UTF_8);
+            Files.writeString(log, String.join(" ", command) + "\n" + file + ":\n" + peer.text(),
+                    StandardCharsets.UTF_8);
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             // standard input stays a pipe from this JVM (see the class comment)
-            PeerProcess p = new PeerProcess(peer.id(), peer.role(), socket, log, pb.start());
+            PeerProcess p = new PeerProcess(peer.id(), peer.role(), socket, log, pb.start(), host);
             peers.put(peer.id(), p);
             return p;
         }
@@ -314,10 +307,7 @@ final class ProcessSystem implements MeshSystem {
 
     /** Netns: cuts the peer's host off the network, or puts it back; its process runs on. */
     void cut(String peer, boolean off) throws IOException {
-        NetnsLab.Host h;
-        synchronized (this) {
-            h = hosts.get(peer);
-        }
+        NetnsLab.Host h = peer(peer).host;
         if (h == null) {
             throw new IllegalStateException(peer + " has no host of its own: cutting needs --isolation netns");
         }
@@ -483,37 +473,7 @@ final class ProcessSystem implements MeshSystem {
             lab.close(); // its processes are gone: the namespaces go with nothing left inside
         }
         if (folder != null) {
-            removeQuietly(folder, troubled || Boolean.getBoolean(KEEP_LOGS_PROPERTY));
-        }
-    }
-
-    /** Removes the framework storages, and the logs too unless {@code keepLogs}. */
-    private static void removeQuietly(Path folder, boolean keepLogs) {
-        try (Stream<Path> walk = Files.walk(folder)) {
-            walk.sorted(Comparator.reverseOrder())
-                    .filter(f -> !keepLogs || !(f.toString().endsWith(".log") || f.equals(folder)))
-                    .forEach(f -> {
-                        try {
-                            Files.deleteIfExists(f);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
-            if (keepLogs) {
-                System.err.println("p3-bench: the peers' logs are in " + folder);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("p3-bench: cannot remove " + folder + ": " + e.getMessage());
-        }
-    }
-
-    /** The last lines of a log, for an error message. */
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
+            RunFolder.remove(folder, troubled);
         }
     }
 }
