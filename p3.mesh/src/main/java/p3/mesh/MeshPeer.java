@@ -50,6 +50,9 @@ public interface MeshPeer {
     /** Client: what arrived of each class so far. Empty on other peers. */
     List<ClassStats> classStats();
 
+    /** Client: what it delivered of each class, for a checker (lost, twice, out of order, delays). Empty on other peers. @since 1.5 */
+    List<Deliveries> deliveries();
+
     PeerCounters counters();
 
     /** Its strand, the serial executor that owns its state: queue depth, tasks run and failed, stalls. @since 1.2 */

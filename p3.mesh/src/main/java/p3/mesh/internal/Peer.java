@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 
 import p3.mesh.CellId;
 import p3.mesh.ClassStats;
+import p3.mesh.Deliveries;
 import p3.mesh.FailureRecord;
 import p3.mesh.FtCounters;
 import p3.mesh.MeshPeer;
@@ -307,6 +308,11 @@ public final class Peer implements MeshPeer {
     @Override
     public List<ClassStats> classStats() {
         return streams.stats();
+    }
+
+    @Override
+    public List<Deliveries> deliveries() {
+        return streams.deliveries();
     }
 
     /** Where this super-peer listens for links (null before it started, and for leaves). */

@@ -20,6 +20,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import p3.mesh.CellId;
 import p3.mesh.ClassStats;
+import p3.mesh.Deliveries;
 import p3.mesh.FailureRecord;
 import p3.mesh.FtCounters;
 import p3.mesh.MeshPeer;
@@ -282,6 +283,11 @@ public final class PeerComponent implements MeshPeer {
     @Override
     public List<ClassStats> classStats() {
         return peer.classStats();
+    }
+
+    @Override
+    public List<Deliveries> deliveries() {
+        return peer.deliveries();
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import p3.mesh.ClassStats;
+import p3.mesh.Deliveries;
 import p3.mesh.Qos;
 import p3.mesh.spi.TrafficService;
 import p3.transport.Frame;
@@ -341,6 +342,17 @@ final class Streams {
     Map<String, Long> lostBySource(TrafficClass cls) {
         ClassSink sink = sinks.get(cls);
         return sink == null ? Map.of() : sink.lostBySource();
+    }
+
+    List<Deliveries> deliveries() {
+        List<Deliveries> out = new ArrayList<>();
+        for (TrafficClass c : TrafficClass.values()) {
+            ClassSink sink = sinks.get(c);
+            if (sink != null) {
+                out.add(sink.deliveries());
+            }
+        }
+        return out;
     }
 
     List<ClassStats> stats() {

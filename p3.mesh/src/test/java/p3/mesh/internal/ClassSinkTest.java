@@ -3,12 +3,14 @@ package p3.mesh.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import p3.mesh.ClassStats;
+import p3.mesh.Deliveries;
 import p3.transport.Frame;
 import p3.transport.FrameType;
 import p3.transport.TrafficClass;
@@ -159,5 +161,42 @@ class ClassSinkTest {
         assertThat(s.lost()).isEqualTo(3);
         assertThat(s.mean()).isZero();
         assertThat(s.max()).isZero();
+    }
+
+    @Test
+    void theDeliveriesShowHolesFilledOrNotOutOfOrderFramesAndTheLongestDelayOfEachSlot() {
+        accept(frame("s1", 1, 5));
+        accept(frame("s1", 2, 5));
+        accept(frame("s1", 5, 3)); // 3 and 4 missing, shown by 5
+        accept(frame("s1", 3, 40)); // sent again: out of order, and it waited
+        accept(frame("s1", 8, 2)); // 6 and 7 missing, never sent again
+        accept(frame("s1", 3, 40)); // a duplicate is not a delivery
+        sink.sourceReport("s1", 10); // 9 and 10: the tail, lost
+        sink.sourceReport("s2", 4); // a source of which nothing arrived
+
+        Deliveries d = sink.deliveries();
+        Deliveries.Stream s1 = d.streams().get(0);
+        assertThat(s1.source()).isEqualTo("s1");
+        assertThat(s1.sent()).isEqualTo(10);
+        assertThat(s1.distinct()).isEqualTo(5);
+        assertThat(s1.deliveries()).isEqualTo(5);
+        assertThat(s1.deliveredTwice()).isZero();
+        assertThat(s1.outOfOrder()).isEqualTo(1);
+        assertThat(s1.lost()).isEqualTo(5);
+        long sentOf8 = NOW - TimeUnit.MILLISECONDS.toNanos(2);
+        assertThat(s1.holes()).containsExactly(new Deliveries.Hole(3, 4, 1, NOW - TimeUnit.MILLISECONDS.toNanos(3)),
+                new Deliveries.Hole(6, 7, 2, sentOf8), new Deliveries.Hole(9, 10, 2, -1));
+        assertThat(d.streams().get(1)).isEqualTo(new Deliveries.Stream("s2", 4, 0, 0, 0,
+                List.of(new Deliveries.Hole(1, 4, 4, -1)), 0));
+
+        // 40 ms ago and 2 to 5 ms ago fall in one or two slots of 100 ms: their longest delay is 40 ms
+        assertThat(d.slots()).extracting(Deliveries.Slot::frames).containsAnyOf(5L, 4L, 1L);
+        assertThat(d.slots().stream().mapToLong(Deliveries.Slot::frames).sum()).isEqualTo(5);
+        assertThat(d.slots().stream().mapToLong(Deliveries.Slot::maxDelayMicros).max().orElse(0)).isEqualTo(40_000);
+        assertThat(d.slots().stream().mapToLong(Deliveries.Slot::outOfOrder).sum()).isEqualTo(1);
+
+        sink.restartLatency();
+        assertThat(sink.deliveries().slots()).as("a warm-up's slots are forgotten").isEmpty();
+        assertThat(sink.deliveries().streams().get(0).distinct()).as("its deliveries are not").isEqualTo(5);
     }
 }

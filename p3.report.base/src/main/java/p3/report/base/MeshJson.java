@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import p3.mesh.ClassStats;
+import p3.mesh.Deliveries;
 import p3.mesh.FailureRecord;
 import p3.mesh.FtCounters;
 import p3.mesh.MeshPeer;
@@ -89,6 +90,46 @@ public final class MeshJson {
         ObjectNode meaning = root.putObject("meaning");
         meaning.put("sent_reported", Figures.SENT_REPORTED);
         meaning.put("lost", Figures.LOST);
+        return root;
+    }
+
+    /**
+     * {@code {"clients":[{"peer", "classes":[{"class", "slot_nanos", "streams":[{"source", "sent",
+     * "distinct", "deliveries", "out_of_order", "holes":[[first, last, missing, sent_nanos]],
+     * "holes_left_off"}], "slots":[[start_nanos, frames, max_delay_us, out_of_order]]}]}]}}: what each
+     * client delivered, for a checker; a hole's {@code sent_nanos} is -1 for a stream's tail.
+     */
+    public static ObjectNode deliveries(List<MeshPeer> clients) {
+        ObjectNode root = object();
+        ArrayNode each = root.putArray("clients");
+        for (MeshPeer p : clients) {
+            ObjectNode client = each.addObject();
+            client.put("peer", p.id());
+            ArrayNode classes = client.putArray("classes");
+            for (Deliveries d : p.deliveries()) {
+                ObjectNode c = classes.addObject();
+                c.put("class", d.trafficClass());
+                c.put("slot_nanos", d.slotNanos());
+                ArrayNode streams = c.putArray("streams");
+                for (Deliveries.Stream s : d.streams()) {
+                    ObjectNode o = streams.addObject();
+                    o.put("source", s.source());
+                    o.put("sent", s.sent());
+                    o.put("distinct", s.distinct());
+                    o.put("deliveries", s.deliveries());
+                    o.put("out_of_order", s.outOfOrder());
+                    ArrayNode holes = o.putArray("holes");
+                    for (Deliveries.Hole h : s.holes()) {
+                        holes.addArray().add(h.first()).add(h.last()).add(h.missing()).add(h.sentNanos());
+                    }
+                    o.put("holes_left_off", s.holesLeftOff());
+                }
+                ArrayNode slots = c.putArray("slots");
+                for (Deliveries.Slot s : d.slots()) {
+                    slots.addArray().add(s.startNanos()).add(s.frames()).add(s.maxDelayMicros()).add(s.outOfOrder());
+                }
+            }
+        }
         return root;
     }
 

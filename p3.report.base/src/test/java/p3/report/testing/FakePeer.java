@@ -5,6 +5,7 @@ import java.util.List;
 
 import p3.mesh.CellId;
 import p3.mesh.ClassStats;
+import p3.mesh.Deliveries;
 import p3.mesh.FailureRecord;
 import p3.mesh.FtCounters;
 import p3.mesh.MeshPeer;
@@ -95,6 +96,11 @@ public final class FakePeer implements MeshPeer {
     @Override
     public List<ClassStats> classStats() {
         return classes;
+    }
+
+    @Override
+    public List<Deliveries> deliveries() {
+        return List.of();
     }
 
     @Override

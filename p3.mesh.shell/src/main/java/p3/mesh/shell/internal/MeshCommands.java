@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
+import p3.mesh.Deliveries;
 import p3.mesh.FailureRecord;
 import p3.mesh.FtCounters;
 import p3.mesh.FtMode;
@@ -28,6 +29,7 @@ import p3.mesh.StrandStats;
 import p3.mesh.audit.AuditLog;
 import p3.mesh.spi.FtStrategy;
 import p3.mesh.spi.TrafficService;
+import p3.report.base.MeshJson;
 import p3.report.base.TrafficBundles;
 import p3.transport.CellGroups;
 import p3.transport.Discovery;
@@ -48,7 +50,7 @@ import p3.transport.TransportStats;
         "osgi.command.function=crash", "osgi.command.function=crashcell", "osgi.command.function=leave",
         "osgi.command.function=stats", "osgi.command.function=ft", "osgi.command.function=request",
         "osgi.command.function=restartlatency", "osgi.command.function=stopsources", "osgi.command.function=load",
-        "osgi.command.function=unload", "osgi.command.function=classes" })
+        "osgi.command.function=unload", "osgi.command.function=classes", "osgi.command.function=deliveries" })
 public final class MeshCommands {
 
     /** The session variable that says who sent a command, e.g. {@code shell .p3/shell.sock (user alice)}. */
@@ -241,6 +243,27 @@ public final class MeshCommands {
         }
         StatsReport report = new StatsReport(sorted(), refused);
         return json ? report.json() : report.table();
+    }
+
+    @Descriptor("what each client of this runtime delivered, per class and source: lost, delivered twice, out of order")
+    public String deliveries(@Descriptor("print JSON, with the holes and the slots of send time (times as "
+            + "System.nanoTime of this host)") @Parameter(names = "--json", presentValue = "true",
+                    absentValue = "false") boolean json) {
+        List<MeshPeer> clients = sorted().stream().filter(p -> p.role() == PeerRole.CLIENT).toList();
+        if (json) {
+            return MeshJson.write(MeshJson.deliveries(clients));
+        }
+        StringBuilder out = new StringBuilder(String.format("%-10s %-6s %-12s %9s %9s %7s %7s %12s%n", "client",
+                "class", "source", "sent", "delivered", "lost", "twice", "out of order"));
+        for (MeshPeer c : clients) {
+            for (Deliveries d : c.deliveries()) {
+                for (Deliveries.Stream s : d.streams()) {
+                    out.append(String.format("%-10s %-6s %-12s %9d %9d %7d %7d %12d%n", c.id(), d.trafficClass(),
+                            s.source(), s.sent(), s.distinct(), s.lost(), s.deliveredTwice(), s.outOfOrder()));
+                }
+            }
+        }
+        return out.toString();
     }
 
     @Descriptor("the fault-tolerance strategy in use on each peer of this runtime, and its pending store")
