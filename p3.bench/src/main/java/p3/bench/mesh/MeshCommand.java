@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
                 + "1 client) or of --span, --depth, ..., streams Table I's traffic (or --rate, --size), injects faults, and writes results.json and report.md.")
 public final class MeshCommand implements Callable<Integer> {
 
+    /** What {@code all} runs; a {@code campaign} needs process or netns isolation, so it is named alone. */
     private static final List<String> SCENARIOS = List.of("baseline", "test1", "test2", "swap");
     private static final List<String> STRATEGIES = List.of("active", "passive", "hybrid");
 
@@ -42,7 +43,9 @@ public final class MeshCommand implements Callable<Integer> {
 
     @Option(names = "--scenario", split = ",", paramLabel = "NAME", defaultValue = "test1",
             description = "test1 (one fault per level), test2 (faults at one level until it is empty), baseline, "
-                    + "swap (the strategy swapped mid-run, with and without a crash), or all. Default: ${DEFAULT-VALUE}.")
+                    + "swap (the strategy swapped mid-run, with and without a crash), all of these, or campaign (a "
+                    + "seeded schedule of kills, hangs, cuts, partitions and losses, checked for exactly-once; "
+                    + "process or netns isolation). Default: ${DEFAULT-VALUE}.")
     List<String> scenarios;
 
     @Option(names = "--ft", split = ",", paramLabel = "MODE", defaultValue = "none,all",
@@ -100,6 +103,10 @@ public final class MeshCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the fault picks. Default: ${DEFAULT-VALUE}.")
     long seed;
+
+    @Option(names = "--faults", paramLabel = "K", defaultValue = "6", description = "A campaign's faults, one "
+            + "every 15 s, drawn from --seed. Default: ${DEFAULT-VALUE}.")
+    int faults;
 
     @Option(names = "--span", paramLabel = "N", defaultValue = "2",
             description = "Children per cell, 1..9. Default: ${DEFAULT-VALUE} (the report's).")
@@ -333,11 +340,11 @@ public final class MeshCommand implements Callable<Integer> {
         for (String s : scenarios) {
             if (s.equals("all")) {
                 scenarioSet.addAll(SCENARIOS);
-            } else if (SCENARIOS.contains(s)) {
+            } else if (SCENARIOS.contains(s) || s.equals("campaign")) {
                 scenarioSet.add(s);
             } else {
                 throw new ParameterException(spec.commandLine(), "--scenario: " + s
-                        + " is not test1, test2, baseline, swap or all");
+                        + " is not test1, test2, baseline, swap, campaign or all");
             }
         }
         List<FtMode> modes = new ArrayList<>();
@@ -372,6 +379,13 @@ public final class MeshCommand implements Callable<Integer> {
         if (!RunResult.ISOLATIONS.contains(isolation)) {
             throw new ParameterException(spec.commandLine(), "--isolation: " + isolation
                     + " is not inproc, process or netns");
+        }
+        if (scenarioSet.contains("campaign") && isolation.equals("inproc")) {
+            throw new ParameterException(spec.commandLine(), "--scenario campaign: kills and hangs need a process "
+                    + "per peer: add --isolation process (kills and hangs) or netns (every fault)");
+        }
+        if (faults < 1 || faults > 100) {
+            throw new ParameterException(spec.commandLine(), "--faults: " + faults + " must be within 1..100");
         }
         List<RunSpec> out = new ArrayList<>();
         for (String scenario : scenarioSet) {
@@ -419,6 +433,8 @@ public final class MeshCommand implements Callable<Integer> {
             out.add(new RunSpec(scenario, mode, strategy, memory, isolation, security, seed, null, to, false));
             out.add(new RunSpec(scenario, mode, strategy, memory, isolation, security, seed, null, to, true));
         }
+        case "campaign" -> out.add(new RunSpec(scenario, mode, strategy, memory, isolation, security, seed, null, null,
+                false, CampaignPlan.draw(seed, faults, isolation, BenchSettings.of(profile).faultAt())));
         default -> throw new IllegalStateException(scenario);
         }
         return out;
@@ -446,11 +462,18 @@ public final class MeshCommand implements Callable<Integer> {
             out.append(String.format(Locale.ROOT, "%s lost %d/%d p50 %.2f ms  ", name, c.lost(), c.sent(),
                     c.latencyMs().p50()));
         }
+        if (r.campaign() != null) {
+            out.append(r.campaign().verdict()).append("  ");
+        }
         RunResult.Scale s = r.scale();
-        if (s != null) {
+        if (s != null && s.threads() != null) {
             out.append(String.format(Locale.ROOT, " formed in %.1f s, threads P3 / JGroups (channels) %s, heap per peer "
                     + "%.0f KB, CPU per packet %.1f µs", s.formSeconds(), ScaleTable.threads(s.threads()),
                     ScaleTable.heapPerPeerKb(s), ScaleTable.cpuMicrosPerPacket(r)));
+        } else if (s != null) {
+            // a process per peer: no threads or heap of theirs to see here, but each one's resident memory
+            out.append(String.format(Locale.ROOT, " formed in %.1f s, resident MB per peer (median, max) %s, CPU per "
+                    + "packet %.1f µs", s.formSeconds(), CampaignReport.resident(r), ScaleTable.cpuMicrosPerPacket(r)));
         }
         return out.toString().trim();
     }
@@ -462,7 +485,7 @@ public final class MeshCommand implements Callable<Integer> {
                 + (measure == null ? "" : " --measure " + DurationConverter.format(measure))
                 + (linkHeartbeat == null ? "" : " --link-heartbeat " + DurationConverter.format(linkHeartbeat))
                 + (storeBytes == null ? "" : " --store-bytes " + storeBytes)
-                + " --seed " + seed
+                + " --seed " + seed + (scenarios.contains("campaign") ? " --faults " + faults : "")
                 + " --span " + span + " --depth " + depth + " --supers-per-cell "
                 + String.join(",", supersPerCell.stream().map(String::valueOf).toList()) + " --sensors-per-cell "
                 + sensorsPerCell + " --sensors " + sensors + pairs(" --rate ", rates) + pairs(" --size ", sizes);

@@ -62,6 +62,11 @@ interface MeshSystem extends AutoCloseable {
         return null;
     }
 
+    /** Each live peer's resident memory in MB, by peer; null where the peers share the bench's JVM. */
+    default Map<String, Double> residentMb() throws Exception {
+        return null;
+    }
+
     /** Sums over the peers, at one moment. */
     record Totals(long controlBytes, long controlMessages, long payloadBytes, long payloadMessages,
             long replicaBytes, long replicaMessages, double cpuSeconds, double heapMb) {

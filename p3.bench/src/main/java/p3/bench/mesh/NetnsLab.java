@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The lab of {@code --isolation netns}: each peer's runtime on a host of its own, a Linux network
  * namespace with its own address on one bridge, so that links, discovery and the cells' multicast
- * cross real interfaces instead of loopback. Needs root and iproute2.
+ * cross real interfaces instead of loopback. Needs root and iproute2; partitions and losses need
+ * iptables as well.
  *
  * <p>Everything it makes is named with {@value #PREFIX}: {@link #close} removes it, a shutdown hook
  * does when the bench is interrupted, and the next lab's {@link #open} does when the bench was
@@ -44,6 +45,33 @@ final class NetnsLab implements AutoCloseable {
         void heal() throws IOException {
             run("ip", "-n", namespace, "link", "set", "eth0", "up");
             run("ip", "-n", namespace, "route", "replace", "224.0.0.0/4", "dev", "eth0");
+        }
+
+        /** Drops everything to and from {@code address} (iptables, both chains), or stops dropping it. */
+        void drop(String address, boolean on) throws IOException {
+            String op = on ? "-A" : "-D";
+            run("ip", "netns", "exec", namespace, "iptables", op, "INPUT", "-s", address, "-j", "DROP");
+            run("ip", "netns", "exec", namespace, "iptables", op, "OUTPUT", "-d", address, "-j", "DROP");
+        }
+
+        /**
+         * Drops this share of what the host receives and of what it sends, at random (iptables'
+         * {@code statistic} match; {@code tc netem} is not there on these kernels); 0 drops none. It
+         * flushes the host's rules first: a lab's faults come one at a time.
+         */
+        void loss(int percent) throws IOException {
+            if (percent < 0 || percent > 100) {
+                throw new IllegalArgumentException("a loss is 0 to 100%: " + percent);
+            }
+            run("ip", "netns", "exec", namespace, "iptables", "-F", "INPUT");
+            run("ip", "netns", "exec", namespace, "iptables", "-F", "OUTPUT");
+            if (percent > 0) {
+                String p = String.format(java.util.Locale.ROOT, "%.2f", percent / 100.0);
+                for (String chain : List.of("INPUT", "OUTPUT")) {
+                    run("ip", "netns", "exec", namespace, "iptables", "-A", chain, "-m", "statistic", "--mode",
+                            "random", "--probability", p, "-j", "DROP");
+                }
+            }
         }
 
         /**

@@ -23,6 +23,8 @@ final class PeerCommandLine {
     static final List<String> JVM_OPTIONS = List.of("-Xmx384m", "-Xmn192m", "-Xss512k", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
     private static final String RUN_JAR_PROPERTY = "p3.bench.runJar";
+    /** JVM options for every peer after {@link #JVM_OPTIONS}, space-separated: a later option wins. */
+    static final String PEER_JVM_OPTIONS_PROPERTY = "p3.bench.peerJvmOptions";
     /**
      * The framework property that turns the runtime's security off (configuration PID
      * {@code p3.security}, the keyring component's): every peer in the clear. Unset, the runtime
@@ -52,6 +54,11 @@ final class PeerCommandLine {
         List<String> c = new ArrayList<>();
         c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         c.addAll(JVM_OPTIONS);
+        for (String option : System.getProperty(PEER_JVM_OPTIONS_PROPERTY, "").trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                c.add(option);
+            }
+        }
         c.add("-Djava.net.preferIPv4Stack=true");
         c.add("-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %5$s%6$s%n");
         c.add("-Dorg.osgi.framework.storage=" + storage);

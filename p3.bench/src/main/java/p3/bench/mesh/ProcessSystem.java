@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import p3.mesh.ClassStats;
+import p3.mesh.Deliveries;
 import p3.mesh.FailureRecord;
 import p3.mesh.FtMode;
 import p3.mesh.PeerRole;
@@ -50,6 +51,8 @@ final class ProcessSystem implements MeshSystem {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(15);
     /** A crash waits at most this long for the victim's last figures: a cell's peers crash a few ms apart. */
     private static final Duration LAST_FIGURES_BOUND = Duration.ofMillis(500);
+    /** The niceness a killed peer's runtime starts again with. */
+    private static final int RESTART_NICE = 19;
     /** After SIGKILL, the JVM is gone within this. */
     private static final Duration EXIT_BOUND = Duration.ofSeconds(10);
 
@@ -60,6 +63,8 @@ final class ProcessSystem implements MeshSystem {
     private final String mesh = "b" + ProcessHandle.current().pid() + "x"
             + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
     private final Map<String, PeerProcess> peers = new LinkedHashMap<>();
+    /** Runtimes killed and started again under the same PeerId: their last figures still count. */
+    private final List<PeerProcess> earlier = new ArrayList<>();
     private final ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "p3-bench-shell");
         t.setDaemon(true);
@@ -97,6 +102,8 @@ final class ProcessSystem implements MeshSystem {
     private final class PeerProcess {
         final String id;
         final PeerRole role;
+        /** Its configuration, to start it again. */
+        final PeerFile file;
         final Path shellSocket;
         final Path log;
         final Process process;
@@ -105,10 +112,15 @@ final class ProcessSystem implements MeshSystem {
         /** Its last figures: what counts for it once it is killed. */
         volatile ShellJson.RuntimeStats last;
         volatile boolean killed;
+        /** SIGSTOPped: its shell does not answer either. */
+        volatile boolean hung;
+        /** Bound once: until then a started-again runtime is left out of the figures. */
+        volatile boolean ready;
 
-        PeerProcess(String id, PeerRole role, Path shellSocket, Path log, Process process, NetnsLab.Host host) {
-            this.id = id;
-            this.role = role;
+        PeerProcess(PeerFile file, Path shellSocket, Path log, Process process, NetnsLab.Host host) {
+            this.id = file.id();
+            this.role = file.role();
+            this.file = file;
             this.shellSocket = shellSocket;
             this.log = log;
             this.process = process;
@@ -147,6 +159,11 @@ final class ProcessSystem implements MeshSystem {
 
         boolean live() {
             return !killed;
+        }
+
+        /** Live, running and bound once: its shell answers. */
+        boolean answering() {
+            return !killed && !hung && ready;
         }
 
         IllegalStateException trouble(String message) {
@@ -197,7 +214,11 @@ final class ProcessSystem implements MeshSystem {
         PeerFile peer = new PeerFile(id, role, mesh, discovery, membership, strategy, sensorMemory, shape.span(),
                 shape.depth(), String.join(",", shape.superPeersPerCell().stream().map(String::valueOf).toList()),
                 shape.sensorsPerCell(), host == null ? "" : host.address());
-        PeerProcess p = launch(peer, host);
+        awaitBound(launch(peer, host, false));
+    }
+
+    private void awaitBound(PeerProcess p) throws Exception {
+        String id = p.id;
         long deadline = System.nanoTime() + PEER_BOUND.toNanos();
         String state = "not started";
         while (System.nanoTime() < deadline) {
@@ -214,6 +235,7 @@ final class ProcessSystem implements MeshSystem {
                     List<ShellJson.PeerStats> here = ShellJson.stats(reply.output()).peers();
                     state = here.isEmpty() ? "no peer yet" : here.get(0).state();
                     if (here.size() == 1 && here.get(0).peer().equals(id) && state.equals("BOUND")) {
+                        p.ready = true;
                         return;
                     }
                 } else {
@@ -227,8 +249,11 @@ final class ProcessSystem implements MeshSystem {
         throw p.trouble(id + " did not bind within " + PEER_BOUND.toSeconds() + " s (last: " + state + ")");
     }
 
-    /** @param host its host in the netns lab, or null for loopback */
-    private PeerProcess launch(PeerFile peer, NetnsLab.Host host) throws IOException {
+    /**
+     * @param host    its host in the netns lab, or null for loopback
+     * @param nicely at the lowest CPU priority ({@value #RESTART_NICE}): see {@link #restart}
+     */
+    private PeerProcess launch(PeerFile peer, NetnsLab.Host host, boolean nicely) throws IOException {
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("closed while starting " + peer.id());
@@ -237,6 +262,11 @@ final class ProcessSystem implements MeshSystem {
             Path log = dir.resolve(peer.id() + ".log");
             Path storage = dir.resolve(peer.id() + "-fw");
             List<String> command = PeerCommandLine.of(runJar, peer, security, socket, storage);
+            if (nicely) {
+                List<String> niced = new ArrayList<>(List.of("nice", "-n", Integer.toString(RESTART_NICE)));
+                niced.addAll(command); // nice execs java: the pid stays the JVM's
+                command = niced;
+            }
             Path conf = PeerCommandLine.conf(storage, peer.id());
             if (host != null) {
                 command = host.exec(command);
@@ -244,12 +274,17 @@ final class ProcessSystem implements MeshSystem {
             }
             Path file = peer.writeInto(conf);
             Files.writeString(log, String.join(" ", command) + "\n" + file + ":\n" + peer.text(),
-                    StandardCharsets.UTF_8);
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             // standard input stays a pipe from this JVM (see the class comment)
-            PeerProcess p = new PeerProcess(peer.id(), peer.role(), socket, log, pb.start(), host);
-            peers.put(peer.id(), p);
+            Files.deleteIfExists(socket); // a killed runtime's, when it starts again
+            PeerProcess p = new PeerProcess(peer, socket, log, pb.start(), host);
+            PeerProcess before = peers.put(peer.id(), p);
+            if (before != null) {
+                earlier.add(before);
+            }
             return p;
         }
     }
@@ -283,26 +318,127 @@ final class ProcessSystem implements MeshSystem {
      */
     @Override
     public long crash(String id) throws Exception {
-        PeerProcess p = peer(id);
-        if (!p.live()) {
-            throw new IllegalStateException(id + " is already crashed");
-        }
-        try {
-            ShellClient.Reply r = ShellClient.run(p.shellSocket, "p3:stats --json", LAST_FIGURES_BOUND);
-            if (r.ok()) {
-                p.last = ShellJson.stats(r.output());
+        return crashAll(List.of(id));
+    }
+
+    /**
+     * Takes the last figures of every victim first, then SIGKILLs them one right after the other,
+     * so that a cell goes down at once. @return when the first was killed
+     */
+    long crashAll(List<String> ids) throws Exception {
+        List<PeerProcess> victims = new ArrayList<>();
+        for (String id : ids) {
+            PeerProcess p = peer(id);
+            if (!p.live()) {
+                throw new IllegalStateException(id + " is already crashed");
             }
-        } catch (IOException | IllegalStateException e) {
-            // a slow answer must not delay the crash: its figures of the start of measurement count
+            victims.add(p);
+        }
+        for (PeerProcess p : victims) {
+            try {
+                ShellClient.Reply r = ShellClient.run(p.shellSocket, "p3:stats --json", LAST_FIGURES_BOUND);
+                if (r.ok()) {
+                    p.last = ShellJson.stats(r.output());
+                }
+            } catch (IOException | IllegalStateException e) {
+                // a slow answer must not delay the crash: its figures of the start of measurement count
+            }
         }
         long at = System.nanoTime();
-        p.killed = true;
-        p.process.destroyForcibly();
-        if (!p.process.waitFor(EXIT_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw p.trouble(id + ": its JVM (pid " + p.process.pid() + ") is still there " + EXIT_BOUND.toSeconds()
-                    + " s after SIGKILL");
+        for (PeerProcess p : victims) {
+            p.killed = true;
+            p.process.destroyForcibly();
+        }
+        for (PeerProcess p : victims) {
+            if (!p.process.waitFor(EXIT_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw p.trouble(p.id + ": its JVM (pid " + p.process.pid() + ") is still there "
+                        + EXIT_BOUND.toSeconds() + " s after SIGKILL");
+            }
         }
         return at;
+    }
+
+    /**
+     * Starts a killed peer's runtime again, under the same PeerId, on the same host, from the same
+     * file, and waits until it is bound. It starts at the lowest CPU priority, and has the usual one
+     * once bound: a host that reboots uses its own CPU, while here one JVM's start (some seconds
+     * of both cores, measured) would starve every running peer of the lab, their links would go idle
+     * and the fault under test would be a machine-wide stall instead.
+     */
+    void restart(String id) throws Exception {
+        PeerProcess old = peer(id);
+        if (old.live()) {
+            throw new IllegalStateException(id + " is running: only a killed peer starts again");
+        }
+        PeerProcess p = launch(old.file, old.host, true);
+        awaitBound(p);
+        // bound: from now on it competes as the others do, each thread of it
+        for (String task : p.process.toHandle().isAlive() ? listTasks(p.process.pid()) : List.<String>of()) {
+            try {
+                NetnsLab.run("renice", "-n", "0", "-p", task);
+            } catch (IOException e) {
+                // the thread ended meanwhile
+            }
+        }
+    }
+
+    private static List<String> listTasks(long pid) throws IOException {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.map(t -> t.getFileName().toString()).toList();
+        }
+    }
+
+    /** SIGSTOP (hang) or SIGCONT (resume) of the peer's JVM: its sockets stay open, and nothing answers. */
+    void hang(String id, boolean stop) throws Exception {
+        PeerProcess p = peer(id);
+        if (!p.live()) {
+            throw new IllegalStateException(id + " is killed");
+        }
+        if (stop) {
+            p.hung = true;
+        }
+        NetnsLab.run("kill", stop ? "-STOP" : "-CONT", Long.toString(p.process.pid()));
+        if (!stop) {
+            p.hung = false;
+        }
+    }
+
+    /** Netns: drops everything between two peers' hosts, both ways, or lets it through again. */
+    void partition(String a, String b, boolean on) throws IOException {
+        NetnsLab.Host ha = hostOf(a);
+        NetnsLab.Host hb = hostOf(b);
+        ha.drop(hb.address(), on);
+        hb.drop(ha.address(), on);
+    }
+
+    /** Netns: the peer's host drops this share of what it receives and sends (0: none). */
+    void loss(String peer, int percent) throws IOException {
+        hostOf(peer).loss(percent);
+    }
+
+    /** The pid of the peer's JVM now. */
+    long pid(String peer) {
+        return peer(peer).process.pid();
+    }
+
+    /** What each answering peer says of itself now: role, cell, state, parents. */
+    Map<String, ShellJson.PeerStats> topology() throws Exception {
+        Map<String, ShellJson.PeerStats> out = new TreeMap<>();
+        onEach(null, PeerProcess::stats).forEach((p, s) -> out.put(p.id, p.self(s)));
+        return out;
+    }
+
+    /** What the client delivered, for the checker. */
+    List<Deliveries> clientDeliveries() {
+        return ShellJson.deliveries(client().command("p3:deliveries --json"));
+    }
+
+    private NetnsLab.Host hostOf(String peer) {
+        NetnsLab.Host h = peer(peer).host;
+        if (h == null) {
+            throw new IllegalStateException(peer + " has no host of its own: this fault needs --isolation netns");
+        }
+        return h;
     }
 
     /** Netns: cuts the peer's host off the network, or puts it back; its process runs on. */
@@ -365,7 +501,11 @@ final class ProcessSystem implements MeshSystem {
         long rm = 0;
         double cpu = 0;
         double heap = 0;
-        for (PeerProcess p : all()) {
+        List<PeerProcess> counted = all();
+        synchronized (this) {
+            counted.addAll(earlier);
+        }
+        for (PeerProcess p : counted) {
             ShellJson.RuntimeStats s = p.last;
             if (s == null) {
                 continue;
@@ -379,16 +519,37 @@ final class ProcessSystem implements MeshSystem {
                 rm += k.replicaMessages();
             }
             cpu += Math.max(0, s.cpuSeconds());
-            heap += p.live() ? s.heapMb() : 0;
+            heap += p.answering() ? s.heapMb() : 0;
         }
         return new Totals(cb, cm, pb, pm, rb, rm, cpu, heap);
+    }
+
+    /** From each live runtime's {@code /proc/PID/status} (VmRSS): what its JVM holds in memory. */
+    @Override
+    public Map<String, Double> residentMb() {
+        Map<String, Double> out = new TreeMap<>();
+        for (PeerProcess p : all()) {
+            if (!p.live()) {
+                continue;
+            }
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.process.pid()), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        out.put(p.id, Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0);
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                // not Linux, or the process just went: the others still count
+            }
+        }
+        return out.isEmpty() ? null : out;
     }
 
     /** Runs a command on every live peer of a role (null: every live peer) at once. */
     private <T> Map<PeerProcess, T> onEach(PeerRole role, PeerCall<T> call) throws Exception {
         Map<PeerProcess, Future<T>> futures = new LinkedHashMap<>();
         for (PeerProcess p : all()) {
-            if (p.live() && (role == null || p.role == role)) {
+            if (p.answering() && (role == null || p.role == role)) {
                 Callable<T> task = () -> call.on(p);
                 futures.put(p, pool.submit(task));
             }
@@ -451,7 +612,7 @@ final class ProcessSystem implements MeshSystem {
         }
         for (PeerProcess p : started) {
             p.killed = true;
-            p.process.destroyForcibly();
+            p.process.destroyForcibly(); // SIGKILL ends a stopped process too
         }
         List<String> left = new ArrayList<>();
         for (PeerProcess p : started) {

@@ -39,18 +39,22 @@ public final class ReportWriter {
         StringBuilder md = new StringBuilder(heading(results, source));
         String note = unlikeNote(results);
         List<String> securities = securities(results.runs());
-        for (String isolation : isolations(results.runs())) {
+        // a campaign's own section says all of it: no empty Tables III to VII above it
+        boolean campaignsOnly = !results.runs().isEmpty()
+                && results.runs().stream().allMatch(r -> r.campaign() != null);
+        for (String isolation : campaignsOnly ? List.<String>of() : isolations(results.runs())) {
             for (String security : securities) {
                 md.append(new TestOneReport(runs(results, "test1", isolation, security), variant(isolation, security,
                         securities), figures).markdown(note));
             }
         }
-        for (String isolation : isolations(results.runs())) {
+        for (String isolation : campaignsOnly ? List.<String>of() : isolations(results.runs())) {
             for (String security : securities) {
                 md.append(new TestTwoReport(runs(results, "test2", isolation, security), variant(isolation, security,
                         securities), figures).markdown(note));
             }
         }
+        md.append(new CampaignReport(results.runs()).markdown());
         md.append(new RunsReport(results.runs()).markdown());
         ScaleTable scale = new ScaleTable(List.of(results));
         if (!scale.isEmpty()) {

@@ -1,6 +1,7 @@
 package p3.bench.mesh;
 
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSetter;
@@ -11,7 +12,7 @@ import com.fasterxml.jackson.annotation.Nulls;
  * the fields up to {@code heap_mb}; {@code elapsed_s} and {@code swap} are ours. Every field is
  * required except {@code fault} (none in a baseline run) and {@code swap}.
  *
- * @param scenario     {@code baseline}, {@code test1}, {@code test2} or {@code swap}
+ * @param scenario     {@code baseline}, {@code test1}, {@code test2}, {@code swap} or {@code campaign}
  * @param ftMode       {@code none}, {@code event}, {@code event+video} or {@code all} (the labels of
  *                     p3.mesh's FtMode; the report's NO_FT, FT_EVENT, FT_EVENT+VIDEO, FT_ALL)
  * @param strategy     the FT strategy the run started with: {@code active}, {@code passive}, {@code hybrid}
@@ -31,6 +32,7 @@ import com.fasterxml.jackson.annotation.Nulls;
  *                     the clear); null in results written before the bench recorded it (issue 11)
  * @param scale        what the scale table needs (issue 13): formation time, threads, heap after a GC, packets
  *                     delivered; null in results written before
+ * @param campaign     what the checker found in a campaign run (issue 10); null in other runs
  */
 public record RunResult(
         String scenario,
@@ -49,9 +51,10 @@ public record RunResult(
         @JsonProperty("elapsed_s") double elapsedSeconds,
         @JsonSetter(nulls = Nulls.SET) String swap,
         @JsonSetter(nulls = Nulls.SET) String security,
-        @JsonSetter(nulls = Nulls.SET) Scale scale) {
+        @JsonSetter(nulls = Nulls.SET) Scale scale,
+        @JsonSetter(nulls = Nulls.SET) CampaignResult campaign) {
 
-    public static final List<String> SCENARIOS = List.of("baseline", "test1", "test2", "swap");
+    public static final List<String> SCENARIOS = List.of("baseline", "test1", "test2", "swap", "campaign");
     public static final List<String> FT_MODES = List.of("none", "event", "event+video", "all");
     public static final List<String> ISOLATIONS = List.of("inproc", "process", "netns");
     public static final List<String> SECURITIES = List.of("on", "off");
@@ -63,6 +66,9 @@ public record RunResult(
         Check.oneOf("isolation", isolation, ISOLATIONS);
         if (security != null) {
             Check.oneOf("security", security, SECURITIES);
+        }
+        if (campaign == null && scenario.equals("campaign")) {
+            throw new IllegalArgumentException("campaign is missing: a campaign run has the checker's findings");
         }
         if (fault == null && scenario.startsWith("test")) {
             throw new IllegalArgumentException("fault is missing: a " + scenario + " run injects faults");
@@ -76,18 +82,26 @@ public record RunResult(
         Check.amount("elapsed_s", elapsedSeconds);
     }
 
+    /** A run without a campaign's findings. */
+    public RunResult(String scenario, String ftMode, String strategy, boolean sensorMemory, String isolation, long seed,
+            Fault fault, Classes classes, Rebinds rebindMs, List<Double> detectionMs, Overhead overhead,
+            double cpuSeconds, double heapMb, double elapsedSeconds, String swap, String security, Scale scale) {
+        this(scenario, ftMode, strategy, sensorMemory, isolation, seed, fault, classes, rebindMs, detectionMs, overhead,
+                cpuSeconds, heapMb, elapsedSeconds, swap, security, scale, null);
+    }
+
     /** A run without the scale figures, as the bench recorded them before issue 13. */
     public RunResult(String scenario, String ftMode, String strategy, boolean sensorMemory, String isolation, long seed,
             Fault fault, Classes classes, Rebinds rebindMs, List<Double> detectionMs, Overhead overhead,
             double cpuSeconds, double heapMb, double elapsedSeconds, String swap, String security) {
         this(scenario, ftMode, strategy, sensorMemory, isolation, seed, fault, classes, rebindMs, detectionMs, overhead,
-                cpuSeconds, heapMb, elapsedSeconds, swap, security, null);
+                cpuSeconds, heapMb, elapsedSeconds, swap, security, null, null);
     }
 
     /** This run with its scale figures. */
     public RunResult withScale(Scale s) {
         return new RunResult(scenario, ftMode, strategy, sensorMemory, isolation, seed, fault, classes, rebindMs,
-                detectionMs, overhead, cpuSeconds, heapMb, elapsedSeconds, swap, security, s);
+                detectionMs, overhead, cpuSeconds, heapMb, elapsedSeconds, swap, security, s, campaign);
     }
 
     /**
@@ -104,6 +118,8 @@ public record RunResult(
      * @param heapBaseMb    heap in use after a full GC before the mesh formed; null as for {@code threads}
      * @param heapAfterGcMb heap in use after a full GC at the end of the run, the mesh still formed; null as for
      *                      {@code threads}
+     * @param residentMb    each live peer's resident memory at the end of the run, by peer, where each peer is a
+     *                      process of its own; else null
      */
     public record Scale(
             @JsonProperty("super_peers") int superPeers,
@@ -112,8 +128,19 @@ public record RunResult(
             long delivered,
             @JsonSetter(nulls = Nulls.SET) Threads threads,
             @JsonProperty("heap_base_mb") @JsonSetter(nulls = Nulls.SET) Double heapBaseMb,
-            @JsonProperty("heap_after_gc_mb") @JsonSetter(nulls = Nulls.SET) Double heapAfterGcMb) {
+            @JsonProperty("heap_after_gc_mb") @JsonSetter(nulls = Nulls.SET) Double heapAfterGcMb,
+            @JsonProperty("resident_mb") @JsonSetter(nulls = Nulls.SET) Map<String, Double> residentMb) {
+
+        /** Without the peers' resident memory: one JVM for all (inproc), or results written before. */
+        public Scale(int superPeers, int peers, double formSeconds, long delivered, Threads threads, Double heapBaseMb,
+                Double heapAfterGcMb) {
+            this(superPeers, peers, formSeconds, delivered, threads, heapBaseMb, heapAfterGcMb, null);
+        }
+
         public Scale {
+            if (residentMb != null) {
+                residentMb = Map.copyOf(new java.util.TreeMap<>(residentMb));
+            }
             Check.count("super_peers", superPeers);
             if (peers < 1) {
                 throw new IllegalArgumentException("peers must be at least 1: " + peers);

@@ -45,11 +45,16 @@ final class ScenarioRunner {
         long deliveredBefore = received(mesh.clientStats());
         long start = System.nanoTime();
 
-        List<Event> events = events(spec, cells);
+        List<Event> events = spec.campaign() == null ? events(spec, cells) : List.of();
         int faults = spec.plan() == null ? (spec.swapCrash() ? 1 : 0) : spec.plan().steps().size();
-        long end = start + settings.measureFor(faults).toNanos();
+        long end = start + (spec.campaign() == null ? settings.measureFor(faults)
+                : spec.campaign().measure(settings.faultAt())).toNanos();
         List<Long> crashes = new ArrayList<>();
         List<String> crashed = new ArrayList<>();
+        List<CampaignPlayer.Window> windows = List.of();
+        if (spec.campaign() != null) {
+            windows = new CampaignPlayer((ProcessSystem) mesh, spec.campaign()).play(start, status);
+        }
         for (Event e : events) {
             waitUntil(start + e.atNanos, status);
             if (e.strategy != null) {
@@ -69,8 +74,19 @@ final class ScenarioRunner {
         // over the same span as the CPU time: from the start of measurement to the last count settled
         long delivered = received(stats) - deliveredBefore;
         RunResult.Scale scale = new RunResult.Scale(superPeers(), superPeers() + shape.sensors() + 1, formSeconds,
-                Math.max(0, delivered), threads, heapBase, mesh.heapAfterGcMb());
-        return result(spec, stats, mesh.failures(), crashed, crashes, start, before, after, elapsed).withScale(scale);
+                Math.max(0, delivered), threads, heapBase, mesh.heapAfterGcMb(), mesh.residentMb());
+        List<FailureRecord> failures = mesh.failures();
+        for (CampaignPlayer.Window w : windows) {
+            if (w.fault().kind().kill()) {
+                for (String t : w.targets()) {
+                    crashed.add(t);
+                    crashes.add(w.startNanos());
+                }
+            }
+        }
+        CampaignResult checked = spec.campaign() == null ? null
+                : CampaignChecker.judge(spec.ftMode(), ((ProcessSystem) mesh).clientDeliveries(), failures, windows, start);
+        return result(spec, stats, failures, crashed, crashes, start, before, after, elapsed, checked).withScale(scale);
     }
 
     private int superPeers() {
@@ -191,7 +207,7 @@ final class ScenarioRunner {
 
     private RunResult result(RunSpec spec, List<ClassStats> stats, List<FailureRecord> failures,
             List<String> crashed, List<Long> crashes, long start, MeshSystem.Totals before, MeshSystem.Totals after,
-            double elapsed) {
+            double elapsed, CampaignResult campaign) {
         RunResult.ClassResult[] classes = new RunResult.ClassResult[3];
         for (int i = 0; i < 3; i++) {
             String name = RunResult.Classes.NAMES.get(i);
@@ -212,9 +228,15 @@ final class ScenarioRunner {
             } else if (f.rebind() == RebindKind.SLOW && f.rebindMillis() >= 0) {
                 slow.add(f.rebindMillis());
             }
-            int i = crashed.indexOf(f.failed());
-            if (i >= 0 && f.detectedNanos() >= crashes.get(i)) {
-                detection.add((f.detectedNanos() - crashes.get(i)) / 1e6);
+            // the latest crash of that peer before it was seen: a campaign may kill a peer twice
+            long crashedAt = Long.MIN_VALUE;
+            for (int i = 0; i < crashed.size(); i++) {
+                if (crashed.get(i).equals(f.failed()) && crashes.get(i) <= f.detectedNanos()) {
+                    crashedAt = Math.max(crashedAt, crashes.get(i));
+                }
+            }
+            if (crashedAt != Long.MIN_VALUE) {
+                detection.add((f.detectedNanos() - crashedAt) / 1e6);
             }
         }
         RunResult.Overhead overhead = new RunResult.Overhead(after.controlBytes() - before.controlBytes(),
@@ -229,6 +251,6 @@ final class ScenarioRunner {
         return new RunResult(spec.scenario(), spec.ftMode().label(), spec.strategy(), spec.sensorMemory(),
                 spec.isolation(), spec.seed(), fault, new RunResult.Classes(classes[0], classes[1], classes[2]),
                 new RunResult.Rebinds(fast, slow), detection, overhead, after.cpuSeconds() - before.cpuSeconds(),
-                after.heapMb(), elapsed, swap, spec.security() ? "on" : "off");
+                after.heapMb(), elapsed, swap, spec.security() ? "on" : "off", null, campaign);
     }
 }

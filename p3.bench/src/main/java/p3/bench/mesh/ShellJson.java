@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import p3.mesh.ClassStats;
+import p3.mesh.Deliveries;
 import p3.mesh.FailureRecord;
 import p3.mesh.RebindKind;
 
@@ -83,6 +84,33 @@ final class ShellJson {
             }
             out.add(new FailureRecord(text(f, "observer"), text(f, "failed"), text(f, "how"),
                     number(f, "detected_nanos"), kind, number(f, "bound_nanos")));
+        }
+        return out;
+    }
+
+    /** {@code p3:deliveries --json} of a runtime with one client: per class, what it delivered. */
+    static List<Deliveries> deliveries(String output) {
+        JsonNode root = parse(output, "p3:deliveries --json");
+        List<Deliveries> out = new ArrayList<>();
+        for (JsonNode client : array(root, "clients")) {
+            for (JsonNode c : array(client, "classes")) {
+                List<Deliveries.Stream> streams = new ArrayList<>();
+                for (JsonNode s : array(c, "streams")) {
+                    List<Deliveries.Hole> holes = new ArrayList<>();
+                    for (JsonNode h : array(s, "holes")) {
+                        holes.add(new Deliveries.Hole(h.get(0).asLong(), h.get(1).asLong(), h.get(2).asLong(),
+                                h.get(3).asLong()));
+                    }
+                    streams.add(new Deliveries.Stream(text(s, "source"), number(s, "sent"), number(s, "distinct"),
+                            number(s, "deliveries"), number(s, "out_of_order"), holes, number(s, "holes_left_off")));
+                }
+                List<Deliveries.Slot> slots = new ArrayList<>();
+                for (JsonNode t : array(c, "slots")) {
+                    slots.add(new Deliveries.Slot(t.get(0).asLong(), t.get(1).asLong(), t.get(2).asLong(),
+                            t.get(3).asLong()));
+                }
+                out.add(new Deliveries(text(c, "class"), number(c, "slot_nanos"), streams, slots));
+            }
         }
         return out;
     }

@@ -89,4 +89,16 @@ class ShellJsonTest {
         assertThatThrownBy(() -> ShellJson.failures("{\"failures\":[}"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("malformed");
     }
+
+    @Test
+    void readsWhatTheClientDeliveredWithItsHolesAndSlots() {
+        String json = "{\"clients\":[{\"peer\":\"client\",\"classes\":[{\"class\":\"audio\",\"slot_nanos\":100000000,"
+                + "\"streams\":[{\"source\":\"sensor1\",\"sent\":10,\"distinct\":8,\"deliveries\":8,\"out_of_order\":1,"
+                + "\"holes\":[[3,4,1,777],[10,10,1,-1]],\"holes_left_off\":0}],\"slots\":[[700,8,2500,1]]}]}]}";
+
+        assertThat(ShellJson.deliveries("a log line first\n" + json)).containsExactly(new p3.mesh.Deliveries("audio",
+                100_000_000, List.of(new p3.mesh.Deliveries.Stream("sensor1", 10, 8, 8, 1, List.of(
+                        new p3.mesh.Deliveries.Hole(3, 4, 1, 777), new p3.mesh.Deliveries.Hole(10, 10, 1, -1)), 0)),
+                List.of(new p3.mesh.Deliveries.Slot(700, 8, 2500, 1))));
+    }
 }
