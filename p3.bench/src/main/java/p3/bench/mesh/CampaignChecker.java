@@ -57,13 +57,18 @@ final class CampaignChecker {
                 outOfOrder += s.outOfOrder();
             }
             long faultFree = 0;
+            List<Double> faultFreeAt = new ArrayList<>();
             for (Deliveries.Slot s : d.slots()) {
-                if (s.startNanos() + d.slotNanos() > measureStart && within(windows, s.startNanos(), d.slotNanos()) < 0) {
+                if (s.outOfOrder() > 0 && s.startNanos() + d.slotNanos() > measureStart
+                        && within(windows, s.startNanos(), d.slotNanos()) < 0) {
                     faultFree += s.outOfOrder();
+                    if (faultFreeAt.size() < CampaignResult.ClassCheck.AT_MOST) {
+                        faultFreeAt.add(Math.round((s.startNanos() - measureStart) / 1e8) / 10.0);
+                    }
                 }
             }
             classes.put(d.trafficClass(), new CampaignResult.ClassCheck(ft, sent, delivered, lost, twice, outOfOrder,
-                    faultFree));
+                    faultFree, faultFreeAt));
             if (ft && lost > 0) {
                 problems.add(String.format(Locale.ROOT, "%d FT %s frames lost", lost, d.trafficClass()));
             }
@@ -71,8 +76,8 @@ final class CampaignChecker {
                 problems.add(String.format(Locale.ROOT, "%d %s frames delivered twice", twice, d.trafficClass()));
             }
             if (faultFree > 0) {
-                problems.add(String.format(Locale.ROOT, "%d %s frames out of order outside the faults", faultFree,
-                        d.trafficClass()));
+                problems.add(String.format(Locale.ROOT, "%d %s frames out of order outside the faults (sent at %s s)",
+                        faultFree, d.trafficClass(), faultFreeAt));
             }
         }
 

@@ -2,6 +2,7 @@ package p3.bench.mesh;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -53,18 +54,18 @@ final class CampaignPlayer {
         Map<Integer, List<Future<Long>>> started = new HashMap<>();
         try {
             for (CampaignPlan.Fault f : plan.faults()) {
-                sleepUntil(measureStart + f.at().toNanos(), status, "measuring");
+                ScenarioRunner.waitUntil(measureStart + f.at().toNanos(), status, "measuring");
                 List<String> targets = targets(f, mesh.topology());
                 long start = strike(f, targets);
                 status.accept("fault " + f.kind().label() + " " + targets);
-                sleepUntil(start + f.hold().toNanos(), status, "fault " + f.kind().label() + " " + targets);
+                ScenarioRunner.waitUntil(start + f.hold().toNanos(), status, "fault " + f.kind().label() + " " + targets);
                 long heal = System.nanoTime();
                 List<Future<Long>> rejoins = heal(f, targets, restarts);
                 started.put(out.size(), rejoins);
                 out.add(new Window(f, targets, start, heal, heal, null));
             }
             // the slot of the last fault, then every restart's end
-            sleepUntil(measureStart + plan.measure(plan.faults().get(0).at()).toNanos(), status, "measuring");
+            ScenarioRunner.waitUntil(measureStart + plan.measure(plan.faults().get(0).at()).toNanos(), status, "measuring");
             for (int i = 0; i < out.size(); i++) {
                 List<String> notes = new ArrayList<>();
                 Window w = out.get(i);
@@ -88,17 +89,7 @@ final class CampaignPlayer {
 
     /** The peers a fault strikes, among the super-peers bound now. */
     static List<String> targets(CampaignPlan.Fault f, Map<String, ShellJson.PeerStats> peers) {
-        Map<String, Integer> children = new HashMap<>();
-        Map<String, List<String>> cells = new TreeMap<>();
-        for (ShellJson.PeerStats p : peers.values()) {
-            p.parents().forEach(parent -> children.merge(parent, 1, Integer::sum));
-            if (p.role().equals("super") && "BOUND".equals(p.state()) && p.cell() != null) {
-                cells.computeIfAbsent(p.cell(), c -> new ArrayList<>()).add(p.peer());
-            }
-        }
-        Comparator<String> busiestFirst = Comparator.<String>comparingInt(id -> -children.getOrDefault(id, 0))
-                .thenComparing(Comparator.naturalOrder());
-        cells.values().forEach(l -> l.sort(busiestFirst));
+        Map<String, List<String>> cells = superPeersByCell(peers.values(), true);
         List<String> candidates = new ArrayList<>();
         for (String cell : cells.keySet()) {
             boolean root = cell.equals("0");
@@ -129,6 +120,27 @@ final class CampaignPlayer {
         }
         default -> List.of(busiest);
         };
+    }
+
+    /**
+     * The super-peers of each cell, the busiest first (most children bound to it), then by id, so
+     * that a fault can be put on a path that carries traffic.
+     *
+     * @param boundOnly only those bound now
+     */
+    static Map<String, List<String>> superPeersByCell(Collection<ShellJson.PeerStats> peers, boolean boundOnly) {
+        Map<String, Integer> children = new HashMap<>();
+        Map<String, List<String>> cells = new TreeMap<>();
+        for (ShellJson.PeerStats p : peers) {
+            p.parents().forEach(parent -> children.merge(parent, 1, Integer::sum));
+            if (p.role().equals("super") && p.cell() != null && (!boundOnly || "BOUND".equals(p.state()))) {
+                cells.computeIfAbsent(p.cell(), c -> new ArrayList<>()).add(p.peer());
+            }
+        }
+        Comparator<String> busiestFirst = Comparator.<String>comparingInt(id -> -children.getOrDefault(id, 0))
+                .thenComparing(Comparator.naturalOrder());
+        cells.values().forEach(l -> l.sort(busiestFirst));
+        return cells;
     }
 
     private long strike(CampaignPlan.Fault f, List<String> targets) throws Exception {
@@ -167,10 +179,4 @@ final class CampaignPlayer {
         return out;
     }
 
-    private static void sleepUntil(long nanos, Consumer<String> status, String what) throws InterruptedException {
-        while (System.nanoTime() < nanos) {
-            status.accept(what);
-            Thread.sleep(Math.min(1000, Math.max(1, (nanos - System.nanoTime()) / 1_000_000))); // a timed phase
-        }
-    }
 }

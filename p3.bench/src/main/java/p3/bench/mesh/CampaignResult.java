@@ -34,12 +34,19 @@ public record CampaignResult(boolean valid, String verdict, Map<String, ClassChe
      *
      * @param faultTolerant        whether the run asked for it fault-tolerant
      * @param outOfOrderFaultFree  of {@code outOfOrder}, those sent outside every fault's window
+     * @param outOfOrderFaultFreeAtS when those were sent, in seconds from the start of measurement: the
+     *                             first {@value #AT_MOST} slots' starts
      */
     public record ClassCheck(@JsonProperty("fault_tolerant") boolean faultTolerant, long sent, long delivered,
             long lost, @JsonProperty("delivered_twice") long deliveredTwice,
             @JsonProperty("out_of_order") long outOfOrder,
-            @JsonProperty("out_of_order_fault_free") long outOfOrderFaultFree) {
+            @JsonProperty("out_of_order_fault_free") long outOfOrderFaultFree,
+            @JsonProperty("out_of_order_fault_free_at_s") List<Double> outOfOrderFaultFreeAtS) {
+
+        static final int AT_MOST = 10;
+
         public ClassCheck {
+            outOfOrderFaultFreeAtS = List.copyOf(outOfOrderFaultFreeAtS);
             Check.count("sent", sent);
             Check.count("delivered", delivered);
             Check.count("lost", lost);

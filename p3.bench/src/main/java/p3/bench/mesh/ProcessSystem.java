@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -116,6 +114,8 @@ final class ProcessSystem implements MeshSystem {
         volatile boolean hung;
         /** Bound once: until then a started-again runtime is left out of the figures. */
         volatile boolean ready;
+        /** Started at the lowest CPU priority, not yet given the usual one. */
+        volatile boolean niced;
 
         PeerProcess(PeerFile file, Path shellSocket, Path log, Process process, NetnsLab.Host host) {
             this.id = file.id();
@@ -159,6 +159,25 @@ final class ProcessSystem implements MeshSystem {
 
         boolean live() {
             return !killed;
+        }
+
+        /** The usual CPU priority for each of its threads: those it starts later inherit it. */
+        void unnice() throws IOException {
+            if (!niced) {
+                return;
+            }
+            niced = false;
+            List<String> tasks;
+            try (var listed = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+                tasks = listed.map(t -> t.getFileName().toString()).toList();
+            }
+            for (String task : tasks) {
+                try {
+                    NetnsLab.run("renice", "-n", "0", "-p", task);
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
         }
 
         /** Live, running and bound once: its shell answers. */
@@ -231,6 +250,7 @@ final class ProcessSystem implements MeshSystem {
             }
             try {
                 ShellClient.Reply reply = ShellClient.run(p.shellSocket, "p3:stats --json", COMMAND_TIMEOUT);
+                p.unnice(); // its shell answers: the framework is up, the peer's joining begins
                 if (reply.ok()) {
                     List<ShellJson.PeerStats> here = ShellJson.stats(reply.output()).peers();
                     state = here.isEmpty() ? "no peer yet" : here.get(0).state();
@@ -281,6 +301,7 @@ final class ProcessSystem implements MeshSystem {
             // standard input stays a pipe from this JVM (see the class comment)
             Files.deleteIfExists(socket); // a killed runtime's, when it starts again
             PeerProcess p = new PeerProcess(peer, socket, log, pb.start(), host);
+            p.niced = nicely;
             PeerProcess before = peers.put(peer.id(), p);
             if (before != null) {
                 earlier.add(before);
@@ -296,19 +317,7 @@ final class ProcessSystem implements MeshSystem {
 
     @Override
     public Map<String, List<String>> superPeersByCell() throws Exception {
-        Map<String, Integer> children = new HashMap<>();
-        Map<String, List<String>> out = new TreeMap<>();
-        for (Map.Entry<PeerProcess, ShellJson.RuntimeStats> e : onEach(null, PeerProcess::stats).entrySet()) {
-            ShellJson.PeerStats p = e.getKey().self(e.getValue());
-            p.parents().forEach(parent -> children.merge(parent, 1, Integer::sum));
-            if (e.getKey().role == PeerRole.SUPER) {
-                out.computeIfAbsent(p.cell(), c -> new ArrayList<>()).add(p.peer());
-            }
-        }
-        Comparator<String> busiestFirst = Comparator.<String>comparingInt(id -> -children.getOrDefault(id, 0))
-                .thenComparing(Comparator.naturalOrder());
-        out.values().forEach(l -> l.sort(busiestFirst));
-        return out;
+        return CampaignPlayer.superPeersByCell(topology().values(), false);
     }
 
     /**
@@ -360,32 +369,18 @@ final class ProcessSystem implements MeshSystem {
 
     /**
      * Starts a killed peer's runtime again, under the same PeerId, on the same host, from the same
-     * file, and waits until it is bound. It starts at the lowest CPU priority, and has the usual one
-     * once bound: a host that reboots uses its own CPU, while here one JVM's start (some seconds
-     * of both cores, measured) would starve every running peer of the lab, their links would go idle
-     * and the fault under test would be a machine-wide stall instead.
+     * file, and waits until it is bound. Its JVM starts at the lowest CPU priority, and has the usual
+     * one once its shell answers: a host that reboots uses its own CPU, while here one JVM's start
+     * (some seconds of both cores) starved the running peers, their links went idle and the fault
+     * under test became a machine-wide stall. Niced until bound, it was starved in turn: its own
+     * links went idle and it stayed JOINING for a minute (measured).
      */
     void restart(String id) throws Exception {
         PeerProcess old = peer(id);
         if (old.live()) {
             throw new IllegalStateException(id + " is running: only a killed peer starts again");
         }
-        PeerProcess p = launch(old.file, old.host, true);
-        awaitBound(p);
-        // bound: from now on it competes as the others do, each thread of it
-        for (String task : p.process.toHandle().isAlive() ? listTasks(p.process.pid()) : List.<String>of()) {
-            try {
-                NetnsLab.run("renice", "-n", "0", "-p", task);
-            } catch (IOException e) {
-                // the thread ended meanwhile
-            }
-        }
-    }
-
-    private static List<String> listTasks(long pid) throws IOException {
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            return tasks.map(t -> t.getFileName().toString()).toList();
-        }
+        awaitBound(launch(old.file, old.host, true));
     }
 
     /** SIGSTOP (hang) or SIGCONT (resume) of the peer's JVM: its sockets stay open, and nothing answers. */

@@ -199,8 +199,13 @@ final class ScenarioRunner {
     }
 
     private static void waitUntil(long nanos, Consumer<String> status) throws InterruptedException {
+        waitUntil(nanos, status, "measuring");
+    }
+
+    /** Until {@code nanos} ({@link System#nanoTime()}), telling {@code status} what goes on once a second. */
+    static void waitUntil(long nanos, Consumer<String> status, String what) throws InterruptedException {
         while (System.nanoTime() < nanos) {
-            status.accept("measuring");
+            status.accept(what);
             Thread.sleep(Math.min(1000, Math.max(1, (nanos - System.nanoTime()) / 1_000_000))); // a timed phase
         }
     }

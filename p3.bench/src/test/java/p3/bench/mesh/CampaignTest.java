@@ -169,7 +169,8 @@ class CampaignTest {
         CampaignResult r = CampaignChecker.judge(FtMode.ALL, List.of(deliveries("event", 0, 1, 0)), failures, later, T0);
 
         assertThat(r.classes().get("event").outOfOrderFaultFree()).isEqualTo(1);
-        assertThat(r.verdict()).isEqualTo("not valid: 1 event frames out of order outside the faults");
+        assertThat(r.verdict()).isEqualTo("not valid: 1 event frames out of order outside the faults (sent at [5.0] s)");
+        assertThat(r.classes().get("event").outOfOrderFaultFreeAtS()).containsExactly(5.0);
         assertThat(r.falseSuspicions()).containsExactly("sp01->sp02");
     }
 
