@@ -118,7 +118,7 @@ final class NetnsLab implements AutoCloseable {
         }
         int n = namespaces.size() + 1;
         String ns = PREFIX + "-" + n;
-        String veth = "p3v" + n; // the bridge's side; interface names have at most 15 characters
+        String veth = veth(n);
         run("ip", "netns", "add", ns);
         namespaces.add(ns);
         run("ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns);
@@ -152,14 +152,28 @@ final class NetnsLab implements AutoCloseable {
             return;
         }
         closed = true;
-        for (String ns : namespaces) {
-            runQuietly("ip", "netns", "del", ns); // its veth pair goes with it
+        for (int n = 1; n <= namespaces.size(); n++) {
+            // at once: a namespace's own interfaces go only when the kernel tears it down, later
+            runQuietly("ip", "link", "del", veth(n));
+            runQuietly("ip", "netns", "del", namespaces.get(n - 1));
         }
         runQuietly("ip", "link", "del", BRIDGE);
     }
 
-    /** Namespaces and the bridge of a lab whose bench was killed. */
+    /** The bridge's side of host {@code n}'s link; interface names have at most 15 characters. */
+    private static String veth(int n) {
+        return "p3v" + n;
+    }
+
+    /** Namespaces, links and the bridge of a lab whose bench was killed, or whose namespaces linger. */
     static void removeLeftovers() throws IOException {
+        for (String line : run("ip", "-o", "link", "show").split("\n")) {
+            // "319: p3v1@if2: <BROADCAST,...": a namespace deleted a moment ago may still hold its pair
+            String[] fields = line.trim().split(":\\s+|@", 3);
+            if (fields.length > 1 && fields[1].matches("p3v[0-9]+")) {
+                runQuietly("ip", "link", "del", fields[1]);
+            }
+        }
         for (String line : run("ip", "netns", "list").split("\n")) {
             String name = line.trim().split("\\s+")[0];
             if (name.startsWith(PREFIX + "-")) {
