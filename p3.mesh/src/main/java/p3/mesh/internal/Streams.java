@@ -344,23 +344,22 @@ final class Streams {
         return sink == null ? Map.of() : sink.lostBySource();
     }
 
+    /** Client: what it delivered of each class, for a checker. */
     List<Deliveries> deliveries() {
-        List<Deliveries> out = new ArrayList<>();
-        for (TrafficClass c : TrafficClass.values()) {
-            ClassSink sink = sinks.get(c);
-            if (sink != null) {
-                out.add(sink.deliveries());
-            }
-        }
-        return out;
+        return eachSink(ClassSink::deliveries);
     }
 
     List<ClassStats> stats() {
-        List<ClassStats> out = new ArrayList<>();
+        return eachSink(ClassSink::stats);
+    }
+
+    /** What each class's sink says, in the classes' order. */
+    private <T> List<T> eachSink(java.util.function.Function<ClassSink, T> what) {
+        List<T> out = new ArrayList<>();
         for (TrafficClass c : TrafficClass.values()) {
             ClassSink sink = sinks.get(c);
             if (sink != null) {
-                out.add(sink.stats());
+                out.add(what.apply(sink));
             }
         }
         return out;
