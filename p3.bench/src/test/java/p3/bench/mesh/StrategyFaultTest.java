@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -59,13 +58,6 @@ class StrategyFaultTest {
     @ParameterizedTest(name = "{0}, sensor memory {1}")
     @CsvSource({ "active, true", "active, false", "passive, true", "passive, false", "hybrid, true", "hybrid, false" })
     void crashesAtEveryLevel(String strategy, boolean sensorMemory) throws Exception {
-        // Known failure, not fixed (note 19, section 5): in the module's suite (CampaignTest running
-        // first in this JVM) the active case with sensor memory failed 3 times of 3, and alone it passed:
-        // sensor2's frames were dropped as unroutable at sp13 and sp14 once sp14 had moved up into cell
-        // 02, so its counts never reached the client. -Dp3.test.knownFailures=true runs it.
-        Assumptions.assumeFalse(strategy.equals("active") && sensorMemory
-                && !Boolean.getBoolean("p3.test.knownFailures"), "known failure, note 19 section 5: "
-                        + "a sensor's frames unroutable after its parent's parent moved up a level");
         PassiveStrategy passive = new PassiveStrategy(50, 64);
         HybridStrategy hybrid = new HybridStrategy(50, 64, 1000, 5000, "");
         try (InProcessMesh mesh = reportMesh()) {

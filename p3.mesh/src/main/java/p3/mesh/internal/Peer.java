@@ -373,6 +373,11 @@ public final class Peer implements MeshPeer {
         return out;
     }
 
+    /** A sensor's streams, for a test's account of where the mesh stood. */
+    List<String> sources() {
+        return streams.describeSources();
+    }
+
     @Override
     public List<FailureRecord> failures() {
         return failures.all();
@@ -445,7 +450,7 @@ public final class Peer implements MeshPeer {
         strand.close();
         threads.release(strand);
         strategies.stop();
-        streams.stopAll();
+        streams.leave();
         LinkServer l = server;
         if (l != null) {
             l.close();

@@ -1,7 +1,9 @@
 package p3.mesh.internal;
 
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import p3.mesh.CellId;
@@ -55,8 +57,7 @@ final class Routing {
     private final ControlCodec codec;
     private final PeerMetrics metrics;
     private final Delivery delivery;
-    private final RateLimitedLog badTargets = new RateLimitedLog(LOG, 5000);
-    private final RateLimitedLog loops = new RateLimitedLog(LOG, 5000);
+    private final RateLimitedLog[] drops = new RateLimitedLog[Drop.values().length];
     private volatile RoutingTable table = RoutingTable.EMPTY;
     private volatile Custodian custodian = Custodian.NONE;
 
@@ -67,6 +68,31 @@ final class Routing {
         this.codec = codec;
         this.metrics = metrics;
         this.delivery = delivery;
+        for (Drop d : Drop.values()) {
+            drops[d.ordinal()] = new RateLimitedLog(LOG, 5000);
+        }
+    }
+
+    /**
+     * Why a frame found no way on. Each is counted as unroutable and logged at a bounded rate with
+     * an example and what the routing table held, so that a stream that never arrives says where it
+     * stopped and why (a CI flake of that kind gave nothing but one count to go on).
+     */
+    enum Drop {
+        NO_CELL(Level.INFO, "this peer has no cell (between parents)"),
+        BAD_TARGET(Level.WARNING, "its target cell is not a cell"),
+        NO_PARENT(Level.INFO, "no parent link of its class took it"),
+        NO_WAY_DOWN(Level.INFO, "no child or cell-mate leads to its cell"),
+        LOOP(Level.WARNING, "the way on leads back to where it came from (a routing loop while the tree settles)");
+
+        /** A peer between links drops for a moment, and says so quietly; a bad target or a loop is a fault. */
+        final Level level;
+        final String why;
+
+        Drop(Level level, String why) {
+            this.level = level;
+            this.why = why;
+        }
     }
 
     /** Fault tolerance, given once while the peer is built, before any frame arrives. */
@@ -132,21 +158,20 @@ final class Routing {
             return true;
         }
         if (role != PeerRole.SUPER) {
-            return sendUp(t, f, from) || dropped();
+            return sendUp(t, f, from) || dropped(Drop.NO_PARENT, f, from, t);
         }
         CellId mine = t.cell();
         CellId target;
         try {
             target = CellId.of(f.targetCell(), span);
         } catch (IllegalArgumentException e) {
-            badTargets.log(Level.DEBUG, () -> self + ": frames to a cell that is not one, such as " + f);
-            return dropped();
+            return dropped(Drop.BAD_TARGET, f, from, t);
         }
         if (mine == null) {
-            return dropped();
+            return dropped(Drop.NO_CELL, f, from, t);
         }
         if (!mine.contains(target)) {
-            return sendUp(t, f, from) || backwards(f, from);
+            return sendUp(t, f, from) || dropped(backwards(t, from) ? Drop.LOOP : Drop.NO_PARENT, f, from, t);
         }
         String mate;
         if (target.equals(mine)) {
@@ -162,7 +187,7 @@ final class Routing {
         }
         CellGroup g = t.group();
         if (mate == null || fromCell || g == null || !g.offer(mate, codec.encode(Control.route(f)))) {
-            return dropped();
+            return dropped(mate != null && mate.equals(from) ? Drop.LOOP : Drop.NO_WAY_DOWN, f, from, t);
         }
         return true;
     }
@@ -240,21 +265,58 @@ final class Routing {
         return true;
     }
 
-    /** Dropped: the way on leads back where the frame came from (counted, logged now and then). */
-    private boolean backwards(Frame f, String from) {
+    /** Whether the way up leads back to where the frame came from. */
+    private static boolean backwards(RoutingTable t, String from) {
         if (!from.isEmpty()) {
-            for (Binding b : table.uplinks()) {
+            for (Binding b : t.uplinks()) {
                 if (b.peer().equals(from)) {
-                    loops.log(Level.WARNING, () -> self + ": frames from " + from + " would go back to it (a routing "
-                            + "loop while the tree settles), dropped, such as " + f);
+                    return true;
                 }
             }
         }
-        return dropped();
+        return false;
     }
 
-    private boolean dropped() {
+    /** Counted; logged at most every 5 s per reason, with what the table held. */
+    private boolean dropped(Drop why, Frame f, String from, RoutingTable t) {
         metrics.unroutable.increment();
+        drops[why.ordinal()].log(why.level, () -> self + ": frames dropped, "
+                + why.why + " (" + metrics.unroutable.sum() + " unroutable so far), such as " + f
+                + (from.isEmpty() ? "" : " from " + from) + "; " + describe(t));
         return false;
+    }
+
+    /** The parts of a table that routing reads, for a log line. */
+    private static String describe(RoutingTable t) {
+        StringBuilder out = new StringBuilder("cell ").append(t.cell()).append(", parents ");
+        List<String> up = new ArrayList<>();
+        for (Binding b : t.uplinks()) {
+            up.add(b.peer() + open(b.links));
+        }
+        out.append(up).append(", child cells {");
+        String sep = "";
+        for (Map.Entry<CellId, List<Child>> e : t.childCells().entrySet()) {
+            out.append(sep).append(e.getKey()).append('=');
+            List<String> cs = new ArrayList<>();
+            for (Child c : e.getValue()) {
+                cs.add(c.peer + open(c.links));
+            }
+            out.append(cs);
+            sep = ", ";
+        }
+        return out.append("}, mates ").append(t.mates()).append(", mates' child cells ").append(t.mateOfCell())
+                .toString();
+    }
+
+    /** Which classes a neighbour's links are open for, such as "(mesh audio event)". */
+    private static String open(LinkSet links) {
+        StringBuilder out = new StringBuilder("(");
+        for (TrafficClass c : TrafficClass.values()) {
+            Link l = links.get(c);
+            if (l != null && l.isOpen()) {
+                out.append(out.length() > 1 ? " " : "").append(c.id());
+            }
+        }
+        return out.append(')').toString();
     }
 }

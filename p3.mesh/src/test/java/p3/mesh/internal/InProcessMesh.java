@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
+import p3.mesh.Deliveries;
 import p3.mesh.PeerRole;
 import p3.mesh.PeerState;
 import p3.mesh.spi.FtStrategy;
@@ -251,6 +252,20 @@ public final class InProcessMesh implements AutoCloseable {
         for (Peer p : peers.values()) {
             out.append(p).append(" parents=").append(p.parents()).append(' ').append(p.counters())
                     .append(' ').append(p.strand()).append('\n');
+            if (p.role() == PeerRole.SENSOR) {
+                p.sources().forEach(line -> out.append("    source ").append(line).append('\n'));
+            }
+            if (p.state() != PeerState.CRASHED) {
+                p.links().forEach(line -> out.append("    ").append(line).append('\n'));
+            }
+            if (p.role() == PeerRole.CLIENT) {
+                for (Deliveries d : p.deliveries()) {
+                    out.append("    delivered ").append(d.trafficClass()).append(':');
+                    d.streams().forEach(st -> out.append(' ').append(st.source()).append(" sent ").append(st.sent())
+                            .append(" got ").append(st.distinct()).append(','));
+                    out.append('\n');
+                }
+            }
         }
         out.append("refused by the links: ").append(transport.links().stats().rejections()).append(", by the cells: ")
                 .append(transport.groups().stats().rejections()).append(", by discovery: ")
