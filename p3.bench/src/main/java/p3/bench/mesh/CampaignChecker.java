@@ -86,7 +86,10 @@ final class CampaignChecker {
             CampaignPlayer.Window w = windows.get(i);
             long from = w.startNanos() - lead;
             long to = i + 1 < windows.size() ? windows.get(i + 1).startNanos() - lead : w.startNanos() + slot - lead;
+            // a kill heals when its victims start again: what a restart and its rejoin cost is told apart
+            long healed = w.healNanos() == 0 ? to : Math.min(to, w.healNanos());
             double gap = 0;
+            double healGap = 0;
             long lost = 0;
             long lostFt = 0;
             long outOfOrder = 0;
@@ -96,7 +99,11 @@ final class CampaignChecker {
                     if (s.startNanos() + d.slotNanos() > from && s.startNanos() < to) {
                         outOfOrder += s.outOfOrder();
                         if (ft || mode == FtMode.NONE) {
-                            gap = Math.max(gap, s.maxDelayMicros() / 1000.0);
+                            if (s.startNanos() < healed) {
+                                gap = Math.max(gap, s.maxDelayMicros() / 1000.0);
+                            } else {
+                                healGap = Math.max(healGap, s.maxDelayMicros() / 1000.0);
+                            }
                         }
                     }
                 }
@@ -126,7 +133,7 @@ final class CampaignChecker {
             faults.add(new CampaignResult.FaultResult(w.fault().kind(), w.targets(),
                     (w.startNanos() - measureStart) / 1e9, w.healNanos() == 0 ? -1 : (w.healNanos() - measureStart) / 1e9,
                     w.backNanos() == 0 ? -1 : (w.backNanos() - measureStart) / 1e9,
-                    first, last, rebind, gap, lost, lostFt, outOfOrder, w.note()));
+                    first, last, rebind, gap, healGap, lost, lostFt, outOfOrder, w.note()));
         }
 
         List<String> falseSuspicions = new ArrayList<>();

@@ -33,7 +33,9 @@ final class CampaignReport {
                 .append(" s; the checker reads what the client delivered per sensor and class. Valid: no FT frame "
                         + "lost, none delivered twice, none out of order outside the faults. A fault's window runs "
                         + "from 1 s before it to 1 s before the next; its longest gap is the longest delay of an FT "
-                        + "frame sent in it (of any frame without FT).\n\n");
+                        + "frame (of any frame without FT) sent from 1 s before it until it healed, and after healing "
+                        + "the same for the rest of the window: a killed peer starting again and rejoining, a hung "
+                        + "one resuming, a link coming back.\n\n");
         MarkdownTable verdicts = new MarkdownTable(List.of("isolation", "FT", "strategy", "seed", "faults", "verdict",
                 "lost (FT)", "twice", "out of order", "false suspicions", "resident MB per peer (median, max)"));
         for (RunResult r : runs) {
@@ -61,7 +63,8 @@ final class CampaignReport {
         }
         for (Map.Entry<String, List<RunResult>> way : byWay.entrySet()) {
             md.append("### Per fault kind: ").append(way.getKey()).append("\n\n");
-            MarkdownTable t = new MarkdownTable(List.of("fault", "faults", "longest gap ms (max)", "target ms",
+            MarkdownTable t = new MarkdownTable(List.of("fault", "faults", "longest gap ms (median, max)",
+                    "after healing (median, max)", "target ms",
                     "detection ms (first, median)", "detection ms (last, max)", "rebind ms (max)", "lost (FT)",
                     "out of order"));
             for (Disruption kind : Disruption.values()) {
@@ -70,7 +73,8 @@ final class CampaignReport {
                 if (fs.isEmpty()) {
                     continue;
                 }
-                double gap = fs.stream().mapToDouble(CampaignResult.FaultResult::longestGapMs).max().orElse(0);
+                List<Double> gaps = fs.stream().map(CampaignResult.FaultResult::longestGapMs).sorted().toList();
+                List<Double> healGaps = fs.stream().map(CampaignResult.FaultResult::longestGapHealMs).sorted().toList();
                 List<Double> first = fs.stream().map(CampaignResult.FaultResult::detectionMs)
                         .filter(d -> d != null).sorted().toList();
                 Double last = fs.stream().map(CampaignResult.FaultResult::detectionLastMs).filter(d -> d != null)
@@ -80,7 +84,8 @@ final class CampaignReport {
                 long lost = fs.stream().mapToLong(CampaignResult.FaultResult::lost).sum();
                 long lostFt = fs.stream().mapToLong(CampaignResult.FaultResult::lostFt).sum();
                 long ooo = fs.stream().mapToLong(CampaignResult.FaultResult::outOfOrder).sum();
-                t.row(List.of(kind.label(), Integer.toString(fs.size()), ms(gap), ms(targetMs(kind)),
+                t.row(List.of(kind.label(), Integer.toString(fs.size()), medianMax(gaps), medianMax(healGaps),
+                        ms(targetMs(kind)),
                         first.isEmpty() ? "none" : ms(first.get(first.size() / 2)), last == null ? "none" : ms(last),
                         rebind == null ? "none" : ms(rebind), lost + " (" + lostFt + ")", Long.toString(ooo)));
             }
@@ -89,14 +94,14 @@ final class CampaignReport {
 
         md.append("### Every fault\n\n");
         MarkdownTable all = new MarkdownTable(List.of("run", "fault", "targets", "at s", "healed s", "back s", "detection ms",
-                "rebind ms", "longest gap ms", "lost (FT)", "out of order", "note"));
+                "rebind ms", "longest gap ms", "after healing", "lost (FT)", "out of order", "note"));
         for (RunResult r : runs) {
             String run = r.isolation() + " " + r.ftMode() + " " + r.strategy() + " seed " + r.seed();
             for (CampaignResult.FaultResult f : r.campaign().faults()) {
                 all.row(List.of(run, f.kind().label(), String.join(" ", f.targets()), s(f.startS()), s(f.endS()),
                         s(f.backS()),
                         f.detectionMs() == null ? "none" : ms(f.detectionMs()) + " to " + ms(f.detectionLastMs()),
-                        f.rebindMs() == null ? "none" : ms(f.rebindMs()), ms(f.longestGapMs()),
+                        f.rebindMs() == null ? "none" : ms(f.rebindMs()), ms(f.longestGapMs()), ms(f.longestGapHealMs()),
                         f.lost() + " (" + f.lostFt() + ")", Long.toString(f.outOfOrder()),
                         f.note() == null ? "" : f.note()));
             }
@@ -112,6 +117,11 @@ final class CampaignReport {
         }
         List<Double> mb = r.scale().residentMb().values().stream().sorted().toList();
         return String.format(Locale.ROOT, "%.0f, %.0f", mb.get(mb.size() / 2), mb.get(mb.size() - 1));
+    }
+
+    /** {@code 70, 101}: of values sorted. */
+    private static String medianMax(List<Double> sorted) {
+        return ms(sorted.get(sorted.size() / 2)) + ", " + ms(sorted.get(sorted.size() - 1));
     }
 
     private static String ms(double v) {

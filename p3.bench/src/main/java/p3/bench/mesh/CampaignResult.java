@@ -65,7 +65,11 @@ public record CampaignResult(boolean valid, String verdict, Map<String, ClassChe
      * @param detectionMs   from the fault to the first peer that saw a target fail; null when none did
      * @param detectionLastMs to the last such peer; null when none did
      * @param rebindMs      the longest rebind of a peer that lost a target as its parent; null when none rebound
-     * @param longestGapMs  the longest delay of an FT frame sent in its window (of any frame in a run without FT)
+     * @param longestGapMs  the longest delay of an FT frame (of any frame in a run without FT) sent while it
+     *                      held: from a second before it struck until it healed (a kill: until its victims
+     *                      started again)
+     * @param longestGapHealMs the same for a frame sent after it healed, to the end of its window: a killed
+     *                      peer starting again and rejoining, a hung one resuming, a link coming back
      * @param lost          frames sent in its window and never delivered, every class
      * @param lostFt        of those, FT frames
      * @param outOfOrder    frames sent in its window and delivered after a later one
@@ -76,12 +80,14 @@ public record CampaignResult(boolean valid, String verdict, Map<String, ClassChe
             @JsonProperty("detection_ms") @JsonSetter(nulls = Nulls.SET) Double detectionMs,
             @JsonProperty("detection_last_ms") @JsonSetter(nulls = Nulls.SET) Double detectionLastMs,
             @JsonProperty("rebind_ms") @JsonSetter(nulls = Nulls.SET) Double rebindMs,
-            @JsonProperty("longest_gap_ms") double longestGapMs, long lost, @JsonProperty("lost_ft") long lostFt,
+            @JsonProperty("longest_gap_ms") double longestGapMs,
+            @JsonProperty("longest_gap_heal_ms") double longestGapHealMs, long lost, @JsonProperty("lost_ft") long lostFt,
             @JsonProperty("out_of_order") long outOfOrder, @JsonSetter(nulls = Nulls.SET) String note) {
         public FaultResult {
             Check.present("kind", kind);
             targets = List.copyOf(targets);
             Check.amount("longest_gap_ms", longestGapMs);
+            Check.amount("longest_gap_heal_ms", longestGapHealMs);
             Check.count("lost", lost);
             Check.count("lost_ft", lostFt);
             Check.count("out_of_order", outOfOrder);

@@ -107,14 +107,17 @@ class CampaignTest {
                 healS - startS), 0, 0), List.of(targets), T0 + startS * S, T0 + healS * S, T0 + healS * S, null);
     }
 
-    /** A stream of sensor1, 100 frames, with a hole of 3 shown by a frame sent at 20.5 s, and slots at 5 s and 20 s. */
+    /**
+     * A stream of sensor1, 100 frames, with a hole of 3 shown by a frame sent at 20.5 s, and slots at 5 s, 20 s and 26 s
+     * (after the kill at 19 s healed at 24 s: its victim's restart).
+     */
     private static Deliveries deliveries(String cls, long missing, long outOfOrderAt5s, long twice) {
         long distinct = 100 - missing;
         List<Deliveries.Hole> holes = missing == 0 ? List.of()
                 : List.of(new Deliveries.Hole(40, 42, missing, T0 + 20 * S + S / 2));
         return new Deliveries(cls, S / 10, List.of(new Deliveries.Stream("sensor1", 100, distinct, distinct + twice, 2
                 + outOfOrderAt5s, holes, 0)), List.of(new Deliveries.Slot(T0 + 5 * S, 10, 3_000, outOfOrderAt5s),
-                        new Deliveries.Slot(T0 + 20 * S, 10, 41_500, 2)));
+                        new Deliveries.Slot(T0 + 20 * S, 10, 41_500, 2), new Deliveries.Slot(T0 + 26 * S, 10, 250_000, 0)));
     }
 
     private static final List<CampaignPlayer.Window> WINDOWS = List.of(window(Disruption.HANG, 4, 9, "sp03"),
@@ -136,8 +139,10 @@ class CampaignTest {
         assertThat(kill.detectionLastMs()).isEqualTo(30.0);
         assertThat(kill.rebindMs()).isEqualTo(3.0);
         assertThat(kill.longestGapMs()).isEqualTo(41.5);
+        assertThat(kill.longestGapHealMs()).as("its victim starting again and rejoining").isEqualTo(250.0);
         assertThat(kill.outOfOrder()).isEqualTo(2);
         assertThat(r.faults().get(0).longestGapMs()).isEqualTo(3.0);
+        assertThat(r.faults().get(0).longestGapHealMs()).as("nothing was sent from 9 s to 18 s").isZero();
         assertThat(r.faults().get(0).detectionMs()).as("nobody saw the hang").isNull();
         assertThat(r.classes().get("audio").outOfOrderFaultFree()).isZero();
     }
@@ -188,10 +193,10 @@ class CampaignTest {
 
         assertThat(ResultsJson.read(file)).isEqualTo(results);
         assertThat(ResultsJson.write(results)).contains("\"delivered_twice\"", "\"out_of_order\"", "\"longest_gap_ms\"",
-                "\"kind\" : \"kill-peer\"");
+                "\"longest_gap_heal_ms\"", "\"kind\" : \"kill-peer\"");
         List<Path> written = ReportWriter.write(results, "results.json", dir);
         assertThat(java.nio.file.Files.readString(written.get(0))).contains("## Fault campaign",
-                "not valid: 2 FT audio frames lost", "| kill-peer | 1 | 42 | 100 |");
+                "not valid: 2 FT audio frames lost", "| kill-peer | 1 | 42, 42 | 250, 250 | 100 |");
         assertThatThrownBy(() -> new RunResult("campaign", "all", "hybrid", true, "netns", 1, null, run.classes(),
                 run.rebindMs(), run.detectionMs(), run.overhead(), 1, 1, 1, null, "on", null, null))
                 .hasMessageContaining("campaign is missing");
