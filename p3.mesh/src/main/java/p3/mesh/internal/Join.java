@@ -57,6 +57,11 @@ final class Join {
     private boolean askedAgain;
     /** Joins given up in a row since this peer was last bound: {@link #retryLater} waits longer after a few. */
     private int retries;
+    /** A client asks for the root super-peers it is not bound to every this many housekeeping rounds. */
+    static final int UPKEEP_ROUNDS = 2;
+    /** Client: housekeeping rounds since it last asked for missing root parents, and whether it is asking. */
+    private int upkeepRounds;
+    private boolean upkeeping;
     /** Retries one discovery timeout apart before the waits grow. */
     static final int STEADY_RETRIES = 3;
     /** The longest wait between joins is 2^this discovery timeouts (4 s with the runtime's 250 ms). */
@@ -342,6 +347,34 @@ final class Join {
             } else {
                 rejoinMesh(a, record);
             }
+        });
+    }
+
+    /**
+     * Client, every housekeeping round: bound to fewer root super-peers than the root cell has places,
+     * it asks the root cell now and then and binds to those it misses. A client kept only the parents
+     * that bound at its join, and lost one for good when its link went idle while the other stayed: seen
+     * in the campaign, where a root super-peer stalled for a moment under the bench's load, and when the
+     * other one hung later the client had no parent for 3 s.
+     */
+    void upkeep() {
+        if (role != PeerRole.CLIENT || !status.bound() || upkeeping || ++upkeepRounds < UPKEEP_ROUNDS
+                || uplink.parents().size() >= s.shape().superPeers(CellId.ROOT)) {
+            return;
+        }
+        upkeepRounds = 0;
+        upkeeping = true;
+        requests.requestParent(CellId.ROOT, false, parents -> {
+            if (!status.bound()) {
+                upkeeping = false;
+                return;
+            }
+            uplink.bindMore(parents, added -> {
+                upkeeping = false;
+                if (!added.isEmpty()) {
+                    LOG.log(Level.INFO, "{0}: bound to root super-peer(s) {1} again", self, added);
+                }
+            });
         });
     }
 

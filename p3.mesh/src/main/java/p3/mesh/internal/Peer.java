@@ -205,6 +205,7 @@ public final class Peer implements MeshPeer {
         membership.expire();
         if (s.role() == PeerRole.CLIENT) {
             subscriptions.renew();
+            join.upkeep();
         }
     }
 

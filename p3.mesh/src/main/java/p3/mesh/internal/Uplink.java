@@ -128,6 +128,39 @@ final class Uplink {
         });
     }
 
+    /**
+     * A client's upkeep: binds to each of these parents that it is not bound to, one after the other,
+     * keeping the bindings it has. {@code done} gets the parents added.
+     */
+    void bindMore(List<PeerRecord> parents, Consumer<List<String>> done) {
+        List<PeerRecord> missing = parents.stream().filter(p -> !bound(p.peer())).toList();
+        addEach(missing, 0, new ArrayList<>(), done);
+    }
+
+    private void addEach(List<PeerRecord> parents, int i, List<String> added, Consumer<List<String>> done) {
+        if (i == parents.size()) {
+            done.accept(added);
+            return;
+        }
+        open(parents.get(i), b -> {
+            if (b == null) {
+                addEach(parents, i + 1, added, done);
+                return;
+            }
+            bind(b, ok -> {
+                if (ok && status.bound() && !bound(b.peer())) {
+                    List<Binding> more = new ArrayList<>(bindings);
+                    more.add(b);
+                    setBindings(more);
+                    added.add(b.peer());
+                } else if (ok) {
+                    b.close(true); // a rebind or a leave meanwhile, or bound to it another way
+                }
+                addEach(parents, i + 1, added, done);
+            });
+        });
+    }
+
     /** The chosen parent first (spread by PeerId, so that children share the cell's load), then the backups. */
     private List<PeerRecord> ordered(List<PeerRecord> parents) {
         List<PeerRecord> sorted = new ArrayList<>(parents);

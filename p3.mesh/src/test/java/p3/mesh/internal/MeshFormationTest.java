@@ -42,6 +42,24 @@ class MeshFormationTest {
     }
 
     /**
+     * A client binds to every root super-peer, those that come after it too: one that joined while the
+     * root cell had a single super-peer kept that one alone, and had no parent at all once it failed.
+     */
+    @Test
+    void aClientBindsToARootSuperPeerThatCameAfterIt() throws Exception {
+        try (InProcessMesh mesh = TestMeshes.reportShape()) {
+            mesh.startBound("sp01", PeerRole.SUPER);
+            Peer client = mesh.startBound("client", PeerRole.CLIENT);
+            assertThat(client.parents()).containsExactly("sp01");
+
+            Peer sp02 = mesh.startBound("sp02", PeerRole.SUPER);
+            assertThat(sp02.cell()).isEqualTo(CellId.ROOT);
+            await().atMost(InProcessMesh.BOUND).until(() -> client.parents().size() == 2);
+            assertThat(client.parents()).containsExactlyInAnyOrder("sp01", "sp02");
+        }
+    }
+
+    /**
      * Where the root's records differ from the cell and parent each live peer believes, and records of
      * peers that are not live; empty when they agree.
      */
