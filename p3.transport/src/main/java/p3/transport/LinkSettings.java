@@ -93,7 +93,7 @@ public record LinkSettings(int ioThreads, boolean tcpNoDelay, int maxFrameLength
 
     /** Defaults for a LAN: Nagle off, 1 MiB frames, 1 MiB of outbound buffer per link. */
     public static LinkSettings defaults() {
-        return new LinkSettings(2, true, 1 << 20, 256 << 10, 1 << 20, 8000, 250, 1500, true, TlsProvider.JDK);
+        return new LinkSettings(2, true, 1 << 20, 256 << 10, 1 << 20, 8000, 200, 1000, true, TlsProvider.JDK);
     }
 
     public LinkSettings withTcpNoDelay(boolean on) {

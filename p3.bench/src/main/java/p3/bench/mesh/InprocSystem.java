@@ -76,7 +76,7 @@ final class InprocSystem implements MeshSystem {
 
     /**
      * The runtime's link settings, with another heartbeat: the idle timeout keeps the runtime's ratio
-     * (1500 ms for 250 ms), so that a link still misses five heartbeats before it is closed.
+     * (1000 ms for 200 ms), so that a link still misses four heartbeats before it is closed.
      */
     static LinkSettings links(Duration heartbeat) {
         LinkSettings d = LinkSettings.defaults();

@@ -84,7 +84,7 @@ public final class MeshCommand implements Callable<Integer> {
 
     @Option(names = "--link-heartbeat", paramLabel = "TIME", converter = DurationConverter.class,
             description = "inproc: every MESH link sends a heartbeat when it sent nothing for this long, and is "
-                    + "closed as dead when it received nothing for 6 times as long (the runtime's 250ms and 1500ms "
+                    + "closed as dead when it received nothing for 5 times as long (the runtime's 200ms and 1000ms "
                     + "by default); the other classes' links ride on their pair's MESH link. Each idle MESH link "
                     + "costs a heartbeat each way this often (see the README's scale section).")
     Duration linkHeartbeat;

@@ -34,10 +34,10 @@ class LinkHeartbeatOptionTest {
 
         LinkSettings s = InprocSystem.links(Duration.ofSeconds(1));
 
-        assertThat(d.heartbeatMs()).isEqualTo(250);
-        assertThat(d.idleTimeoutMs()).isEqualTo(1500);
+        assertThat(d.heartbeatMs()).isEqualTo(200);
+        assertThat(d.idleTimeoutMs()).isEqualTo(1000);
         assertThat(s.heartbeatMs()).isEqualTo(1000);
-        assertThat(s.idleTimeoutMs()).isEqualTo(6000);
+        assertThat(s.idleTimeoutMs()).isEqualTo(5000);
         assertThat(s.ioThreads()).isEqualTo(d.ioThreads());
         assertThat(s.tlsProvider()).isEqualTo(d.tlsProvider());
         assertThat(s.connectTimeoutMs()).isEqualTo(d.connectTimeoutMs());

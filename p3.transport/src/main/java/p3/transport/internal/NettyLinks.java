@@ -84,10 +84,10 @@ public final class NettyLinks implements Links {
         int connectTimeoutMs() default 8000;
 
         @AttributeDefinition(description = "A MESH link idle for this long sends a heartbeat, in ms (links of the other classes send none)")
-        int heartbeatMs() default 250;
+        int heartbeatMs() default 200;
 
         @AttributeDefinition(description = "A MESH link that received nothing for this long is closed as dead, in ms (the mesh then closes the links of the other classes to that peer)")
-        int idleTimeoutMs() default 1500;
+        int idleTimeoutMs() default 1000;
 
         @AttributeDefinition(description = "Mark each class's sockets with its DSCP (IP traffic class)")
         boolean ipTos() default true;
