@@ -17,6 +17,8 @@ final class Binding {
     final Set<TrafficClass> connecting = EnumSet.noneOf(TrafficClass.class);
     /** This peer closed it (a rebind, a leave): its links closing is not a failure. */
     volatile boolean closedByUs;
+    /** Its BIND waits for an answer: this gives it up (strand only). */
+    Runnable unanswered;
 
     Binding(PeerRecord parent) {
         this.parent = parent;

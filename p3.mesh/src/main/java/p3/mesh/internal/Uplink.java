@@ -249,12 +249,24 @@ final class Uplink {
         Scheduler.Timer timeout = time.after(allowed, TimeUnit.MILLISECONDS, () -> {
             if (pendingBinds.remove(id) != null) {
                 late++;
+                b.unanswered = null;
                 LOG.log(Level.INFO, "{0}: no answer from {1} to its BIND within {2} ms", self, b.peer(), allowed);
                 b.close(false);
                 done.accept(false);
             }
         });
+        // the parent's MESH link closing (a parent that died, a pre-bound backup that died with the parent)
+        // ends the wait: it waited out the whole bind timeout, a second of a cell's rebuild (campaign)
+        b.unanswered = () -> {
+            if (pendingBinds.remove(id) != null) {
+                timeout.cancel();
+                LOG.log(Level.INFO, "{0}: {1} went away before it answered its BIND", self, b.peer());
+                b.close(false);
+                done.accept(false);
+            }
+        };
         pendingBinds.put(id, answer -> {
+            b.unanswered = null;
             timeout.cancel();
             late = 0;
             if (answer.kind() == Control.Kind.BOUND) {
@@ -453,6 +465,12 @@ final class Uplink {
         }
         if (link.trafficClass() != TrafficClass.MESH) {
             classLinks.closed(binding, link, reason);
+            return;
+        }
+        Runnable unanswered = binding.unanswered;
+        if (unanswered != null) {
+            binding.unanswered = null;
+            unanswered.run();
             return;
         }
         if (prebound.contains(binding)) {

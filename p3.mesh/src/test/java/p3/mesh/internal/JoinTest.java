@@ -514,6 +514,28 @@ class JoinTest {
         assertThat(sp3.parents()).containsExactly(second);
     }
 
+    /** A parent that dies before it answers: seen in the campaign, a pre-bound backup killed with its cell. */
+    @Test
+    void aBindWhoseParentGoesAwayUnansweredIsGivenUpAtOnceAndTheNextCandidateIsTried() throws Exception {
+        twoLevels();
+        mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(FOUNDING_MS);
+        mesh.start("sp2", PeerRole.SUPER);
+        mesh.net.links.hold(true);
+
+        Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
+        String first = mesh.net.links.held().get(0).toPeer();
+        String second = first.equals("sp1") ? "sp2" : "sp1";
+        mesh.net.links.dropHeld(s -> true);
+
+        mesh.peer(first).crash(); // its links reset: no answer will come
+        assertThat(mesh.bindsBy("sp3")).as("no waiting out the bind timeout").containsExactly(first, second);
+        mesh.net.links.hold(false);
+        mesh.net.links.deliverHeld(s -> true);
+        assertThat(sp3.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sp3.parents()).containsExactly(second);
+    }
+
     @Test
     void whenEveryBindTimesOutThePeerJoinsAgainAndBindsOnceAParentAnswers() throws Exception {
         twoLevels();
