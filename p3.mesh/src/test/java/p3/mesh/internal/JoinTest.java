@@ -56,11 +56,17 @@ class JoinTest {
         return mesh;
     }
 
-    /** sp1 founds the root; sp2 joins it; sp3 goes to cell 01 below them. */
-    private Peer rootOfTwoAndAChildCell() throws Exception {
+    /** sp1 founds the root and sp2 joins it. @return sp1 */
+    private Peer rootOfTwo() throws Exception {
         Peer sp1 = mesh.start("sp1", PeerRole.SUPER);
         mesh.advanceMs(FOUNDING_MS);
         mesh.start("sp2", PeerRole.SUPER);
+        return sp1;
+    }
+
+    /** sp1 founds the root; sp2 joins it; sp3 goes to cell 01 below them. */
+    private Peer rootOfTwoAndAChildCell() throws Exception {
+        Peer sp1 = rootOfTwo();
         Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
         assertThat(sp1.state()).isEqualTo(PeerState.BOUND);
         assertThat(sp3.state()).as(mesh.describe()).isEqualTo(PeerState.BOUND);
@@ -375,9 +381,7 @@ class JoinTest {
     @Test
     void aServiceThatComesWhileItsBindingOpensGetsItsLinkOnceBound() throws Exception {
         twoLevels();
-        mesh.start("sp1", PeerRole.SUPER);
-        mesh.advanceMs(FOUNDING_MS);
-        mesh.start("sp2", PeerRole.SUPER);
+        rootOfTwo();
         mesh.net.links.holdConnects(true);
         Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
         assertThat(mesh.net.links.heldConnects()).as("the MESH link to the parent, held").isEqualTo(1);
@@ -487,9 +491,7 @@ class JoinTest {
     @Test
     void aBindNotAnsweredWithinTheBindTimeoutFailsAndTheNextCandidateIsTried() throws Exception {
         twoLevels();
-        mesh.start("sp1", PeerRole.SUPER);
-        mesh.advanceMs(FOUNDING_MS);
-        mesh.start("sp2", PeerRole.SUPER);
+        rootOfTwo();
         mesh.net.links.hold(true);
 
         Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
@@ -518,9 +520,7 @@ class JoinTest {
     @Test
     void aBindWhoseParentGoesAwayUnansweredIsGivenUpAtOnceAndTheNextCandidateIsTried() throws Exception {
         twoLevels();
-        mesh.start("sp1", PeerRole.SUPER);
-        mesh.advanceMs(FOUNDING_MS);
-        mesh.start("sp2", PeerRole.SUPER);
+        rootOfTwo();
         mesh.net.links.hold(true);
 
         Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
@@ -539,9 +539,7 @@ class JoinTest {
     @Test
     void whenEveryBindTimesOutThePeerJoinsAgainAndBindsOnceAParentAnswers() throws Exception {
         twoLevels();
-        mesh.start("sp1", PeerRole.SUPER);
-        mesh.advanceMs(FOUNDING_MS);
-        mesh.start("sp2", PeerRole.SUPER);
+        rootOfTwo();
         mesh.net.links.hold(true);
         Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
         mesh.advanceMs(3L * BIND_MS); // the first open may take 1 s; the second, after one ran out, 2 s
@@ -645,9 +643,7 @@ class JoinTest {
     @Test
     void aCrashWhileOpeningLinksToAParentLeavesNoLinkOpen() throws Exception {
         twoLevels();
-        mesh.start("sp1", PeerRole.SUPER);
-        mesh.advanceMs(FOUNDING_MS);
-        mesh.start("sp2", PeerRole.SUPER);
+        rootOfTwo();
         mesh.net.links.holdConnects(true);
         Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
 
@@ -666,9 +662,7 @@ class JoinTest {
     @Test
     void aCrashWhileALinkThatJustOpenedWaitsForTheBusyStrandClosesThatLink() throws Exception {
         twoLevels();
-        mesh.start("sp1", PeerRole.SUPER);
-        mesh.advanceMs(FOUNDING_MS);
-        mesh.start("sp2", PeerRole.SUPER);
+        rootOfTwo();
         mesh.net.links.holdConnects(true);
         try (PeerThreads pool = new PeerThreads(1, 1024, 60_000)) {
             Strand strand = pool.strand("sp3");
