@@ -45,8 +45,6 @@ final class ProcessSystem implements MeshSystem {
 
     /** How long one peer may take from its JVM's start to being bound. */
     private static final Duration PEER_BOUND = Duration.ofSeconds(60);
-    /** For one shell command: the connection, and each read of the answer. */
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(15);
     /** A crash waits at most this long for the victim's last figures: a cell's peers crash a few ms apart. */
     private static final Duration LAST_FIGURES_BOUND = Duration.ofMillis(500);
     /** The niceness a killed peer's runtime starts again with. */
@@ -94,101 +92,6 @@ final class ProcessSystem implements MeshSystem {
                     + "deadline 100 ms), not " + settings.traffic() + " at " + settings.deadline());
         }
         this.runJar = PeerCommandLine.runJar();
-    }
-
-    /** One peer's runtime. */
-    private final class PeerProcess {
-        final String id;
-        final PeerRole role;
-        /** Its configuration, to start it again. */
-        final PeerFile file;
-        final Path shellSocket;
-        final Path log;
-        final Process process;
-        /** Its host in the netns lab; null on loopback. */
-        final NetnsLab.Host host;
-        /** Its last figures: what counts for it once it is killed. */
-        volatile ShellJson.RuntimeStats last;
-        volatile boolean killed;
-        /** SIGSTOPped: its shell does not answer either. */
-        volatile boolean hung;
-        /** Bound once: until then a started-again runtime is left out of the figures. */
-        volatile boolean ready;
-        /** Started at the lowest CPU priority, not yet given the usual one. */
-        volatile boolean niced;
-
-        PeerProcess(PeerFile file, Path shellSocket, Path log, Process process, NetnsLab.Host host) {
-            this.id = file.id();
-            this.role = file.role();
-            this.file = file;
-            this.shellSocket = shellSocket;
-            this.log = log;
-            this.process = process;
-            this.host = host;
-        }
-
-        /** @throws IllegalStateException naming the command, the peer and its log when it fails */
-        String command(String line) {
-            ShellClient.Reply reply;
-            try {
-                reply = ShellClient.run(shellSocket, line, COMMAND_TIMEOUT);
-            } catch (IOException e) {
-                throw trouble(id + ": '" + line + "' found no answer (" + e.getMessage() + ")"
-                        + (process.isAlive() ? "" : "; its process exited with " + process.exitValue()));
-            }
-            if (!reply.ok()) {
-                throw trouble(id + ": '" + line + "' failed: " + reply.failure());
-            }
-            return reply.output();
-        }
-
-        ShellJson.RuntimeStats stats() {
-            ShellJson.RuntimeStats s = ShellJson.stats(command("p3:stats --json"));
-            last = s;
-            return s;
-        }
-
-        ShellJson.PeerStats self(ShellJson.RuntimeStats s) {
-            for (ShellJson.PeerStats p : s.peers()) {
-                if (p.peer().equals(id)) {
-                    return p;
-                }
-            }
-            throw trouble(id + ": its runtime lists no such peer: " + s.peers());
-        }
-
-        boolean live() {
-            return !killed;
-        }
-
-        /** The usual CPU priority for each of its threads: those it starts later inherit it. */
-        void unnice() throws IOException {
-            if (!niced) {
-                return;
-            }
-            niced = false;
-            List<String> tasks;
-            try (var listed = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
-                tasks = listed.map(t -> t.getFileName().toString()).toList();
-            }
-            for (String task : tasks) {
-                try {
-                    NetnsLab.run("renice", "-n", "0", "-p", task);
-                } catch (IOException e) {
-                    // the thread ended meanwhile
-                }
-            }
-        }
-
-        /** Live, running and bound once: its shell answers. */
-        boolean answering() {
-            return !killed && !hung && ready;
-        }
-
-        IllegalStateException trouble(String message) {
-            troubled = true;
-            return new IllegalStateException(message + " (log " + log + ")");
-        }
     }
 
     @Override
@@ -249,7 +152,7 @@ final class ProcessSystem implements MeshSystem {
                         + RunFolder.tail(p.log));
             }
             try {
-                ShellClient.Reply reply = ShellClient.run(p.shellSocket, "p3:stats --json", COMMAND_TIMEOUT);
+                ShellClient.Reply reply = ShellClient.run(p.shellSocket, "p3:stats --json", PeerProcess.COMMAND_TIMEOUT);
                 p.unnice(); // its shell answers: the framework is up, the peer's joining begins
                 if (reply.ok()) {
                     List<ShellJson.PeerStats> here = ShellJson.stats(reply.output()).peers();
@@ -300,7 +203,7 @@ final class ProcessSystem implements MeshSystem {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             // standard input stays a pipe from this JVM (see the class comment)
             Files.deleteIfExists(socket); // a killed runtime's, when it starts again
-            PeerProcess p = new PeerProcess(peer, socket, log, pb.start(), host);
+            PeerProcess p = new PeerProcess(peer, socket, log, pb.start(), host, () -> troubled = true);
             p.niced = nicely;
             PeerProcess before = peers.put(peer.id(), p);
             if (before != null) {
