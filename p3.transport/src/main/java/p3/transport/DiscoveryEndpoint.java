@@ -33,7 +33,9 @@ public interface DiscoveryEndpoint extends AutoCloseable {
 
     /**
      * Sends a request to a cell and gathers replies until {@code maxReplies} have come or the
-     * timeout passes. The stage fails with a {@link DiscoveryTimeoutException} when none came.
+     * timeout passes. The stage fails with a {@link DiscoveryTimeoutException} when none came, and at
+     * once with another {@link TransportException} when the request could not be sent anywhere (this
+     * host has no network): that is no evidence that nobody is there.
      */
     CompletionStage<List<DiscoveryReply>> request(String cellId, byte[] payload, Duration timeout, int maxReplies);
 

@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -11,6 +12,7 @@ import p3.mesh.CellId;
 import p3.mesh.PeerRole;
 import p3.transport.DiscoveryEndpoint;
 import p3.transport.DiscoveryReply;
+import p3.transport.DiscoveryTimeoutException;
 
 /**
  * The asking side of discovery (report, Listing 2: RequestCell, RequestParent), for {@link Join}
@@ -81,8 +83,23 @@ final class CellRequests {
         });
     }
 
+    /** What came of a request, on the strand. */
+    interface Answer {
+        /**
+         * @param replies the replies that decode
+         * @param unsent  the request could not be sent at all (this host has no network): its silence
+         *                says nothing of who is there
+         */
+        void accept(List<Control> replies, boolean unsent);
+    }
+
     /** One discovery request; the replies that decode go to {@code then}, on the strand. */
     void ask(CellId target, Control request, int replies, Consumer<List<Control>> then) {
+        ask(target, request, replies, (got, unsent) -> then.accept(got));
+    }
+
+    /** One discovery request; what came of it goes to {@code then}, on the strand. */
+    void ask(CellId target, Control request, int replies, Answer then) {
         discovery.request(target.toString(), codec.encode(request), Duration.ofMillis(s.discoveryTimeoutMs()), replies)
                 .whenComplete((got, failure) -> strand.execute(() -> {
                     List<Control> decoded = new ArrayList<>();
@@ -104,7 +121,14 @@ final class CellRequests {
                             }
                         }
                     }
-                    then.accept(decoded);
+                    then.accept(decoded, unsent(failure));
                 }));
+    }
+
+    /** A failure other than silence: nothing was sent. */
+    private static boolean unsent(Throwable failure) {
+        Throwable f = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        return f != null && !(f instanceof DiscoveryTimeoutException);
     }
 }

@@ -118,12 +118,17 @@ final class Join {
         Control request = Control.of(Control.Kind.REQUEST_CELL, 0, role.name() + ":" + self
                 + (checked == null && kept == null ? "" : ":" + (checked == null ? "" : checked))
                 + (kept == null ? "" : ":" + kept));
-        requests.ask(CellId.ROOT, request, 1, replies -> {
+        requests.ask(CellId.ROOT, request, 1, (replies, unsent) -> {
             if (a != attempt || status.finished()) {
                 return;
             }
             if (!replies.isEmpty()) {
                 placed(a, replies.get(0));
+            } else if (unsent) {
+                // its own network is down (a cut interface): that is no sign that the root is gone, and a
+                // super-peer that founded the root then (seen in the campaign) split the mesh until a merge
+                LOG.log(Level.INFO, "{0}: cannot send its request for a cell (no network); trying again", self);
+                retryLater(a);
             } else if (role != PeerRole.SUPER) {
                 LOG.log(Level.INFO, "{0}: no root cell answers; trying again", self);
                 retryLater(a);

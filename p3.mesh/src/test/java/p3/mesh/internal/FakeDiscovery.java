@@ -50,6 +50,8 @@ final class FakeDiscovery implements Discovery {
     final Set<String> unservable = ConcurrentHashMap.newKeySet();
     /** Every request, in order. */
     final List<Asked> asked = new CopyOnWriteArrayList<>();
+    /** No request can be sent, as on a host whose interface is down: each fails at once, as the UDP endpoint's. */
+    volatile boolean unreachable;
     /** A reply on its way, by cell: the bytes that arrive, or null to lose it. */
     volatile BiFunction<String, byte[], byte[]> replies = (cell, bytes) -> bytes;
 
@@ -188,6 +190,10 @@ final class FakeDiscovery implements Discovery {
             asked.add(new Asked(unicast, cellId, payload));
             if (closed) {
                 result.completeExceptionally(new TransportException("fake: discovery endpoint closed"));
+                return result;
+            }
+            if (unreachable) {
+                result.completeExceptionally(new TransportException("fake: the request could not be sent"));
                 return result;
             }
             Gathering g = new Gathering(cellId, Math.max(1, maxReplies), result);

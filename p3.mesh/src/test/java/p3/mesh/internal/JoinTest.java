@@ -485,6 +485,30 @@ class JoinTest {
         assertThat(sensor.state()).as("its parent left cell 01").isNotEqualTo(PeerState.BOUND);
     }
 
+    /**
+     * A super-peer whose own network is down (a cut interface) cannot send its requests: it must not
+     * take that for a root that is gone and found one of its own, as one did in the campaign.
+     */
+    @Test
+    void aSuperPeerThatCannotSendItsRequestsFoundsNothingAndJoinsOnceItCan() throws Exception {
+        twoLevels();
+        Peer sp3 = rootOfTwoAndAChildCell();
+        String parent = sp3.parents().get(0);
+        String backup = parent.equals("sp1") ? "sp2" : "sp1";
+        mesh.peer(backup).crash();
+        mesh.net.discovery.unreachable = true;
+
+        mesh.peer(parent).crash();
+        mesh.advanceMs(20L * (DISCOVERY_MS + STAGGER_MS));
+        assertThat(sp3.state()).isEqualTo(PeerState.JOINING);
+        assertThat(mesh.members(ROOT)).as("no root founded on a silence it caused").isEmpty();
+
+        mesh.net.discovery.unreachable = false;
+        mesh.advanceMs(20L * (DISCOVERY_MS + STAGGER_MS));
+        assertThat(sp3.state()).as(mesh.describe()).isEqualTo(PeerState.BOUND);
+        assertThat(sp3.cell()).as("the root is gone: now it founds it").isEqualTo(ROOT);
+    }
+
     // ---------------------------------------------------------------------------------------
     // (e) a BIND nobody answers
 

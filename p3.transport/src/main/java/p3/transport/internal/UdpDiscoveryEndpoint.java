@@ -40,6 +40,7 @@ import p3.transport.DiscoveryResponder;
 import p3.transport.DiscoverySettings;
 import p3.transport.DiscoverySpec;
 import p3.transport.DiscoveryTimeoutException;
+import p3.transport.TransportException;
 import p3.transport.Rejection;
 import p3.transport.TransportException;
 import p3.transport.TreeAddress;
@@ -259,13 +260,17 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
         p.timer = loop.next().schedule(() -> p.expire(id, timeout), timeout.toMillis(), TimeUnit.MILLISECONDS);
         DiscoveryDatagram request = new DiscoveryDatagram(true, id, cellId, payload);
         for (InetSocketAddress target : targets) {
-            send(request, target);
+            send(request, target).addListener((ChannelFuture f) -> {
+                if (!f.isSuccess()) {
+                    p.unsent(id, target, f.cause());
+                }
+            });
         }
         return result;
     }
 
     /** Sends one datagram to one destination: signed, its own nonce, when the endpoint has credentials. */
-    private void send(DiscoveryDatagram d, InetSocketAddress to) {
+    private ChannelFuture send(DiscoveryDatagram d, InetSocketAddress to) {
         ByteBuf buf;
         if (seals != null) {
             buf = seals.seal(d);
@@ -273,11 +278,13 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
             buf = unicast.alloc().buffer(64 + d.payload().length);
             d.write(buf);
         }
-        unicast.writeAndFlush(new DatagramPacket(buf, to)).addListener((ChannelFuture f) -> {
+        ChannelFuture sent = unicast.writeAndFlush(new DatagramPacket(buf, to));
+        sent.addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 LOG.log(Level.DEBUG, "discovery: cannot send to {0}: {1}", to, f.cause());
             }
         });
+        return sent;
     }
 
     @Override
@@ -369,6 +376,8 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
         final List<InetSocketAddress> targets;
         final Map<InetSocketAddress, DiscoveryReply> replies = new LinkedHashMap<>();
         ScheduledFuture<?> timer;
+        /** Destinations the request could not be sent to. */
+        int unsent;
 
         Pending(String cellId, int maxReplies, CompletableFuture<List<DiscoveryReply>> result,
                 List<InetSocketAddress> targets) {
@@ -384,6 +393,20 @@ final class UdpDiscoveryEndpoint implements DiscoveryEndpoint {
                 timer.cancel(false);
                 result.complete(List.copyOf(replies.values()));
             }
+        }
+
+        /**
+         * A send failed. When none left this host (its interface is down, it has no route) the request
+         * fails at once, and not as a timeout: silence would be evidence that nobody is there, which a
+         * cut host must not act on (one founded a root cell of its own).
+         */
+        synchronized void unsent(long id, InetSocketAddress to, Throwable cause) {
+            if (++unsent < targets.size() || pending.remove(id) == null) {
+                return;
+            }
+            timer.cancel(false);
+            result.completeExceptionally(new TransportException("discovery: the request to cell " + cellId
+                    + " could not be sent to " + targets + " (" + cause.getMessage() + ")", cause));
         }
 
         synchronized void expire(long id, Duration timeout) {

@@ -136,6 +136,19 @@ class DiscoveryTest {
                 .get(5, TimeUnit.SECONDS)).hasSize(1);
     }
 
+    /** A host whose interface is down cannot send: that is no silence, which would say nobody is there. */
+    @Test
+    void aRequestThatCannotBeSentFailsAtOnceAndNotAsATimeout() throws Exception {
+        // the limited broadcast address without SO_BROADCAST: the kernel refuses the send, and nothing leaves
+        DiscoveryEndpoint cutOff = open(false, List.of(new InetSocketAddress("255.255.255.255", 7800)));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> cutOff.request("0", new byte[0], Duration.ofSeconds(10), 1).toCompletableFuture()
+                .get(9, TimeUnit.SECONDS)).cause().isInstanceOf(TransportException.class)
+                .isNotInstanceOf(DiscoveryTimeoutException.class).hasMessageContaining("could not be sent");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("not the 10 s timeout")
+                .isLessThan(5000);
+    }
+
     @Test
     void withoutMulticastOrSeedsThereIsNobodyToAsk() throws Exception {
         DiscoveryEndpoint lonely = open(false, List.of());
