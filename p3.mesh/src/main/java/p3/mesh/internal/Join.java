@@ -458,7 +458,7 @@ final class Join {
      * A rebind stops at the first parent that answers ({@link #quick}): with no backup left to pre-bind,
      * the parent cell is asked again for all of its super-peers, now that the rebind is over.
      */
-    private void findBackups() {
+    void findBackups() {
         CellId mine = routing.table().cell();
         if (role == PeerRole.CLIENT || mine == null || (role == PeerRole.SUPER && mine.isRoot())) {
             return;

@@ -127,6 +127,11 @@ final class PeerEvents implements Cell.Events, Uplink.Events, Downlinks.Events {
     }
 
     @Override
+    public void backupsWanted() {
+        join.findBackups();
+    }
+
+    @Override
     public void fromParent(String parent, Control c) {
         switch (c.kind()) {
         case TREE -> subscriptions.onTree(c.records());

@@ -39,6 +39,9 @@ final class Uplink {
 
         /** A control message from a parent (TREE, JOINED, FT_USE). */
         void fromParent(String parent, Control c);
+
+        /** The pre-bound backup went away and no other candidate is left: the parent cell is asked again. */
+        void backupsWanted();
     }
 
     private final String self;
@@ -475,8 +478,14 @@ final class Uplink {
         }
         if (prebound.contains(binding)) {
             prebound = List.of();
-            binding.close(false); // the backup went away: prebind another
-            prebind();
+            binding.close(false);
+            // the backup went away (it died, or left the parent cell and let its children go): it is no
+            // candidate any more. Kept, it was pre-bound again in its new cell, and the next rebind was
+            // refused there and went the slow way (campaign: a cut parent cost its children 1.2 s)
+            candidates = candidates.stream().filter(r -> !r.peer().equals(binding.peer())).toList();
+            if (!prebind()) {
+                events.backupsWanted();
+            }
             return;
         }
         lost(binding, reason, detected);

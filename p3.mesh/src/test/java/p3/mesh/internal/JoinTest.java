@@ -429,6 +429,27 @@ class JoinTest {
         });
     }
 
+    /**
+     * A backup that goes (it died, or left the parent cell) is no candidate any more: the child asks
+     * its parent cell again rather than pre-bind it again where it went.
+     */
+    @Test
+    void whenItsPreboundBackupGoesAChildAsksItsParentCellForBackupsAgain() throws Exception {
+        twoLevels();
+        Peer sp3 = rootOfTwoAndAChildCell();
+        String parent = sp3.parents().get(0);
+        String backup = parent.equals("sp1") ? "sp2" : "sp1";
+        int parentRequests = mesh.asked("0", Control.Kind.REQUEST_PARENT).size();
+
+        mesh.peer(backup).crash();
+        assertThat(mesh.asked("0", Control.Kind.REQUEST_PARENT)).as("asked again at once").hasSize(parentRequests + 1);
+        mesh.advanceMs(DISCOVERY_MS);
+        assertThat(sp3.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sp3.parents()).containsExactly(parent);
+        assertThat(mesh.net.links.openEnds("sp3", backup)).as("not pre-bound to the one that went").isEmpty();
+        assertThat(sp3.failures()).as("a backup that goes is no rebind").isEmpty();
+    }
+
     @Test
     void whenNoBackupAnswersTheParentCellIsAskedAgainAndANewSuperPeerThereIsBoundSlowly() throws Exception {
         twoLevels();
