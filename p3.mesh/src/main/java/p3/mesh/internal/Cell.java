@@ -97,7 +97,11 @@ final class Cell {
 
     /**
      * Joins a cell's group and serves its discovery address, leaving the previous cell if any.
-     * Founding the root, it serves the address first, so that no other peer founds it meanwhile.
+     * Founding the root, it serves the address first, so that no other peer founds it meanwhile;
+     * so it does founding any cell the root believes empty, so that the children and cell-mates that
+     * ask it for a parent while it joins are heard, and answered once it is bound (see
+     * {@link Placement}): served after the join, the cell was silent to them for the join's 50 to
+     * 100 ms, and each waited out a discovery timeout (Test II: a slow rebind of 370 ms, not 140).
      * {@code done} gets whether this peer is in the cell; it is false when the cell filled up
      * meanwhile (placements racing a rebuild).
      *
@@ -112,7 +116,7 @@ final class Cell {
         }
         leave(true);
         long gen = ++generation;
-        if (founding) {
+        if (founding || empty) {
             serve(target, gen, served -> {
                 if (served) {
                     join(target, gen, true, done);
@@ -243,6 +247,11 @@ final class Cell {
 
     boolean inCell() {
         return group != null;
+    }
+
+    /** Serving a cell's discovery address while it joins the cell's group ({@link #enter}). */
+    boolean entering() {
+        return serving != null && group == null;
     }
 
     /** This peer's place in its cell, or the last one it had: a later founder of the root waits longer. */

@@ -52,8 +52,13 @@ final class CellRequests {
      * @param first stop at the first answer rather than wait for every super-peer of the cell
      */
     void requestParent(CellId parentCell, boolean first, Consumer<List<PeerRecord>> then) {
+        requestParent(parentCell, first, s.discoveryTimeoutMs(), then);
+    }
+
+    /** {@link #requestParent(CellId, boolean, Consumer)}, waiting at most {@code timeoutMs} for the answers. */
+    void requestParent(CellId parentCell, boolean first, long timeoutMs, Consumer<List<PeerRecord>> then) {
         Control request = Control.of(Control.Kind.REQUEST_PARENT, 0, role.name());
-        ask(parentCell, request, first ? 1 : s.shape().superPeers(parentCell), replies -> {
+        ask(parentCell, request, first ? 1 : s.shape().superPeers(parentCell), timeoutMs, (replies, unsent) -> {
             List<PeerRecord> found = new ArrayList<>();
             for (Control c : replies) {
                 if (c.kind() == Control.Kind.PARENT && !c.records().isEmpty()) {
@@ -100,7 +105,11 @@ final class CellRequests {
 
     /** One discovery request; what came of it goes to {@code then}, on the strand. */
     void ask(CellId target, Control request, int replies, Answer then) {
-        discovery.request(target.toString(), codec.encode(request), Duration.ofMillis(s.discoveryTimeoutMs()), replies)
+        ask(target, request, replies, s.discoveryTimeoutMs(), then);
+    }
+
+    private void ask(CellId target, Control request, int replies, long timeoutMs, Answer then) {
+        discovery.request(target.toString(), codec.encode(request), Duration.ofMillis(timeoutMs), replies)
                 .whenComplete((got, failure) -> strand.execute(() -> {
                     List<Control> decoded = new ArrayList<>();
                     if (got != null) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import p3.mesh.CellId;
 import p3.mesh.PeerRole;
@@ -49,6 +50,17 @@ final class Downlinks implements LinkHandler {
     private final RateLimitedLog malformed = new RateLimitedLog(LOG, 5000);
     private final RateLimitedLog refusedLog = new RateLimitedLog(LOG, 5000);
     private final Map<String, Child> children = new HashMap<>();
+    /** The refusal of a BIND to a peer that is not bound: the one a BIND waits out ({@link #holdUntilBound}). */
+    private static final String NOT_BOUND = "not bound yet";
+    /** At most this many BINDs held at once; more are refused, as they all were before. */
+    private static final int MAX_HELD_BINDS = 64;
+
+    private record HeldBind(Link link, Child child, Control bind) {
+    }
+
+    private final List<HeldBind> heldBinds = new ArrayList<>();
+    /** How long a BIND is held for this peer's own binding: a discovery timeout. */
+    private final long holdMs;
     /** Housekeeping rounds a child may hold links without a MESH link: twice the bind timeout, at least 2. */
     private final int strayRounds;
     private Events events;
@@ -61,6 +73,7 @@ final class Downlinks implements LinkHandler {
         this.status = c.status();
         this.routing = c.routing();
         this.metrics = c.metrics();
+        this.holdMs = c.settings().discoveryTimeoutMs();
         this.strayRounds = (int) Math.max(2, (2L * c.settings().bindTimeoutMs() + Peer.HOUSEKEEPING_MS - 1)
                 / Peer.HOUSEKEEPING_MS);
     }
@@ -173,7 +186,16 @@ final class Downlinks implements LinkHandler {
 
     /** BIND: the child's record comes first; it binds if it belongs here and this peer is bound. */
     private void bind(Link link, Child child, Control c) {
+        bind(link, child, c, true);
+    }
+
+    /** @param mayHold a BIND that came while this peer was not bound may wait for it ({@link #holdUntilBound}) */
+    private void bind(Link link, Child child, Control c, boolean mayHold) {
         String refusal = refusal(link, c);
+        if (mayHold && NOT_BOUND.equals(refusal) && !status.finished() && heldBinds.size() < MAX_HELD_BINDS) {
+            holdUntilBound(link, child, c);
+            return;
+        }
         if (refusal != null) {
             routing.send(link, Control.of(Control.Kind.REFUSED, c.id(), refusal));
             return;
@@ -183,6 +205,34 @@ final class Downlinks implements LinkHandler {
         publish();
         routing.send(link, Control.of(Control.Kind.BOUND, c.id(), ""));
         events.onJoin(r.peer(), c.id(), c.records());
+    }
+
+    /**
+     * A BIND that came while this super-peer binds upwards itself (it founded its cell, or rebinds
+     * in it) waits for that, up to a discovery timeout, and is answered then: refused at once, a
+     * child whose parent had left the cell, or a cell-mate's child after a crash above, went the
+     * slow way (Test II: a sensor refused twice by a cell-mate rebinding, then 600 ms to rejoin);
+     * held, its links' handshakes overlap this peer's own binding.
+     */
+    private void holdUntilBound(Link link, Child child, Control c) {
+        HeldBind held = new HeldBind(link, child, c);
+        heldBinds.add(held);
+        time.after(holdMs, TimeUnit.MILLISECONDS, () -> {
+            if (heldBinds.remove(held) && link.isOpen()) {
+                bind(link, child, c, false); // refused now, unless bound meanwhile
+            }
+        });
+    }
+
+    /** Strand: this peer is bound (again): the BINDs it held are answered now. */
+    void bound() {
+        List<HeldBind> held = new ArrayList<>(heldBinds);
+        heldBinds.clear();
+        for (HeldBind h : held) {
+            if (h.link().isOpen() && children.get(h.child().peer) == h.child()) {
+                bind(h.link(), h.child(), h.bind(), false);
+            }
+        }
     }
 
     private String refusal(Link link, Control c) {
@@ -201,7 +251,7 @@ final class Downlinks implements LinkHandler {
             return "the root cell takes no sensors";
         }
         if (!status.bound()) {
-            return "not bound yet";
+            return NOT_BOUND;
         }
         if (!servesCellOf(mine, r)) {
             // a child that still holds this peer's old place (it moved cells meanwhile)

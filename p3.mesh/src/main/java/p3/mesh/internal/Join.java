@@ -3,6 +3,7 @@ package p3.mesh.internal;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -44,6 +45,7 @@ final class Join {
     private final Custody custody;
     private final FailureLog failures;
     private final CellRequests requests;
+    private final Runnable whenBound;
     /** Counts attempts: a continuation of an older one does nothing. */
     private long attempt;
     /**
@@ -51,8 +53,23 @@ final class Join {
      * root is told, to check it.
      */
     private CellId unanswered;
+    /** The super-peers this peer saw go from {@link #unanswered}, told to the root with it (once). */
+    private String goneThere = "";
+    /**
+     * It asked the root without asking its parent cell first ({@link #rejoinMesh}): a request for a
+     * cell that nobody answers then is asked once more before it counts towards founding the root.
+     * The root may be mid-way through its own rebuild: a super-peer that founds it leaves its cell
+     * first, and the children that lose it ask before it serves the root's discovery.
+     */
+    private boolean shortcut;
     /** The failure a rejoin is the rebind of, or -1. */
     private int rejoinOf = -1;
+    /**
+     * This join's turn to found the root ({@link #foundingRank}), as it was when the join began: the
+     * cell-mate that founds first leaves the cell, and the next one, ranked again then, found the
+     * root beside it in the same moment (two founders, and their cell emptied under its children).
+     */
+    private int rank;
     /** A super-peer told to stay in its cell asked its parent cell a second time in this join. */
     private boolean askedAgain;
     /** Joins given up in a row since this peer was last bound: {@link #retryLater} waits longer after a few. */
@@ -62,13 +79,21 @@ final class Join {
     /** Client: housekeeping rounds since it last asked for missing root parents, and whether it is asking. */
     private int upkeepRounds;
     private boolean upkeeping;
+    /**
+     * A super-peer told to stay in its cell waits this fraction of a discovery timeout for its parent
+     * cell's first answer, then asks again for a whole one: in Test II the orphans of a crashed cell
+     * that stayed asked before the one that founded it served its discovery, and each waited out
+     * 250 ms of silence (slow rebinds of 330 to 390 ms, the founder's 140).
+     */
+    static final int STAYING_FRACTION = 4;
     /** Retries one discovery timeout apart before the waits grow. */
     static final int STEADY_RETRIES = 3;
     /** The longest wait between joins is 2^this discovery timeouts (4 s with the runtime's 250 ms). */
     static final int MAX_DOUBLINGS = 4;
 
-    Join(PeerContext c, CellRequests requests, Cell cell, Membership membership, Uplink uplink, Custody custody,
-            FailureLog failures) {
+    /** @param whenBound runs each time this peer is bound (again): what waited for it to have a way up */
+    Join(PeerContext c, CellRequests requests, Runnable whenBound, Cell cell, Membership membership, Uplink uplink,
+            Custody custody, FailureLog failures) {
         this.self = c.self();
         this.s = c.settings();
         this.role = s.role();
@@ -83,6 +108,7 @@ final class Join {
         this.custody = custody;
         this.failures = failures;
         this.requests = requests;
+        this.whenBound = whenBound;
     }
 
     void start(DiscoveryEndpoint d) {
@@ -102,6 +128,7 @@ final class Join {
         }
         long a = ++attempt;
         askedAgain = false;
+        rank = foundingRank();
         status.set(PeerState.JOINING);
         requestCell(a, 0);
     }
@@ -115,15 +142,23 @@ final class Join {
     private void requestCell(long a, int silent) {
         CellId checked = unanswered;
         CellId kept = keptCell();
+        String gone = checked == null ? "" : goneThere;
+        goneThere = "";
+        // ROLE:id[:checked[:kept[:gone,gone]]], each of the last three may be empty
         Control request = Control.of(Control.Kind.REQUEST_CELL, 0, role.name() + ":" + self
-                + (checked == null && kept == null ? "" : ":" + (checked == null ? "" : checked))
-                + (kept == null ? "" : ":" + kept));
+                + (checked == null && kept == null && gone.isEmpty() ? "" : ":" + (checked == null ? "" : checked))
+                + (kept == null && gone.isEmpty() ? "" : ":" + (kept == null ? "" : kept))
+                + (gone.isEmpty() ? "" : ":" + gone));
         requests.ask(CellId.ROOT, request, 1, (replies, unsent) -> {
             if (a != attempt || status.finished()) {
                 return;
             }
+            boolean again = shortcut;
+            shortcut = false;
             if (!replies.isEmpty()) {
                 placed(a, replies.get(0));
+            } else if (again && !unsent) {
+                requestCell(a, silent);
             } else if (unsent) {
                 // its own network is down (a cut interface): that is no sign that the root is gone, and a
                 // super-peer that founded the root then (seen in the campaign) split the mesh until a merge
@@ -134,7 +169,7 @@ final class Join {
                 retryLater(a);
             } else if (silent + 1 < roundsBeforeFounding()) {
                 // peers that were deeper, or later in their cell, wait longer, so that one founds the root
-                long wait = (long) Math.max(1, silent == 0 ? foundingRank() : 1) * s.foundingStaggerMs();
+                long wait = (long) Math.max(1, silent == 0 ? rank : 1) * s.foundingStaggerMs();
                 time.after(wait, TimeUnit.MILLISECONDS, () -> {
                     if (a == attempt) {
                         requestCell(a, silent + 1);
@@ -172,7 +207,7 @@ final class Join {
         if (previous == null) {
             return 2;
         }
-        return previous.depth() <= 1 && foundingRank() == 0 ? 1 : 3;
+        return previous.depth() <= 1 && rank == 0 ? 1 : 3;
     }
 
     /**
@@ -220,7 +255,10 @@ final class Join {
             return;
         }
         CellId parentCell = role == PeerRole.SUPER ? target.parent() : target;
-        requests.requestParent(parentCell, quick(), parents -> {
+        // told to stay, it may be asking while a cell-mate of old founds the parent cell and is not serving
+        // it yet (it asked the root a moment later): a first request that nobody answers is not waited out
+        long wait = staying(target) && !askedAgain ? s.discoveryTimeoutMs() / STAYING_FRACTION : s.discoveryTimeoutMs();
+        requests.requestParent(parentCell, quick(), wait, parents -> {
             if (a != attempt || status.finished()) {
                 return;
             }
@@ -384,17 +422,37 @@ final class Join {
     }
 
     /**
-     * RejoinMesh: a super-peer asks its parent cell again and binds there; failing that, it asks the
-     * root where to go, still in its cell. The report's super-peer left its cell first; then its
-     * children lost their parent too, and the root, filling the tree from the top, moved both
-     * super-peers of an orphaned cell up and emptied the cell below: a cascade that made super-peers'
-     * slow rebinds 1.1 to 2.9 s in Test II. Now the root moves it only to found a parent cell that
-     * is gone ({@link Placement}); entering another cell leaves this one.
+     * RejoinMesh: a super-peer asks its parent cell again and binds there; failing that, or when every
+     * super-peer it knew there went away, it asks the root where to go, still in its cell. A sensor
+     * asks the root. The report's super-peer left its cell first; then its children lost their parent
+     * too, and the root, filling the tree from the top, moved both super-peers of an orphaned cell up
+     * and emptied the cell below: a cascade that made super-peers' slow rebinds 1.1 to 2.9 s in Test
+     * II. Now the root moves it only to found a parent cell that is gone ({@link Placement}); entering
+     * another cell leaves this one.
      */
     private void rejoinMesh(long a, int record) {
         CellId mine = routing.table().cell();
         rebindOf(record);
-        if (role != PeerRole.SUPER || mine == null || mine.isRoot()) {
+        if (role == PeerRole.CLIENT || mine == null || (role == PeerRole.SUPER && mine.isRoot())) {
+            joinMesh();
+            return;
+        }
+        CellId parentCell = role == PeerRole.SUPER ? mine.parent() : mine;
+        if (uplink.parentCellGone() && !parentCell.isRoot()) {
+            // the root is told, and checks the cell: a sensor goes elsewhere, a super-peer founds the
+            // parent cell or stays if the root knows someone there. Not when the parent cell is the
+            // root's: a request for a cell that nobody answers there makes a super-peer found the root,
+            // and one member the child did not know of (come since) or whose coordinator died a moment
+            // ago would be a second root; asking the cell first, any member of it answers
+            LOG.log(Level.INFO, "{0}: every super-peer it knew in cell {1} went away; asking the root", self,
+                    parentCell);
+            unanswered = parentCell;
+            goneThere = String.join(",", new TreeSet<>(uplink.parentCellPeers()));
+            shortcut = true;
+            joinMesh();
+            return;
+        }
+        if (role != PeerRole.SUPER) {
             joinMesh();
             return;
         }
@@ -443,6 +501,8 @@ final class Join {
     private void bound(RebindKind slowOrFast) {
         status.set(PeerState.BOUND);
         retries = 0;
+        shortcut = false;
+        whenBound.run();
         boolean rebound = rejoinOf >= 0;
         if (rebound) {
             failures.rebound(rejoinOf, slowOrFast, time.nanoTime());
@@ -474,10 +534,12 @@ final class Join {
     /**
      * Whether a request for parents stops at the first answer: while rebinding, a parent that answers
      * is all it takes, and waiting for every super-peer of the parent cell cost the whole discovery
-     * timeout whenever one of them was the peer that had failed. A client keeps every root
-     * super-peer, so it waits for all; so does a first join, which spreads children across parents.
+     * timeout whenever one of them was the peer that had failed. A first join waits for all, which
+     * spreads children across parents and gives a client every root super-peer; a client that
+     * rebinds takes the first and binds to the others in its {@link #upkeep} (waiting for all cost it
+     * a discovery timeout in every root rebuild, where the first founder is alone for a while).
      */
     private boolean quick() {
-        return rejoinOf >= 0 && role != PeerRole.CLIENT;
+        return rejoinOf >= 0;
     }
 }

@@ -159,8 +159,11 @@ public final class Peer implements MeshPeer {
         this.uplink = new Uplink(c, links, membership, this::linkedClasses);
         this.downlinks = new Downlinks(c);
         CellRequests requests = new CellRequests(c);
-        this.join = new Join(c, requests, cell, membership, uplink, custody, failures);
         this.placement = new Placement(c, membership, cell, requests);
+        this.join = new Join(c, requests, () -> {
+            placement.bound();
+            downlinks.bound();
+        }, cell, membership, uplink, custody, failures);
         this.events = new PeerEvents(c, cell, membership, join, downlinks, subscriptions, strategies, failures);
         uplink.events(events);
         downlinks.events(events);

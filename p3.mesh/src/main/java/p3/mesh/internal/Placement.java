@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +60,12 @@ final class Placement implements DiscoveryResponder {
     /** Root only: placements given out and not yet joined, by joiner. */
     private final Map<String, Reservation> reservations = new HashMap<>();
     private long anonymous;
+    /** Requests for a parent heard while rebinding in its cell, answered once bound ({@link #answerOnceBound}). */
+    private final Map<CompletableFuture<byte[]>, Runnable> onceBound = new LinkedHashMap<>();
+    /** At most this many held at once; more are silent, as they all were before. */
+    private static final int MAX_WAITING = 64;
+    /** How often a held RequestCell looks whether the cell its asker saw go is forgotten. */
+    private static final long FORGOTTEN_POLL_MS = 5;
 
     Placement(PeerContext c, Membership membership, Cell cell, CellRequests requests) {
         this.self = c.self();
@@ -105,49 +112,135 @@ final class Placement implements DiscoveryResponder {
         }
         CompletableFuture<byte[]> reply = new CompletableFuture<>();
         // dropped (crashed, or too busy to answer): silent, and the asker asks again
-        strand.offer(() -> reply.complete(respond(c, from)), () -> reply.complete(null));
+        strand.offer(() -> respond(cellId, c, from, reply), () -> reply.complete(null));
         return reply;
     }
 
-    private byte[] respond(Control c, InetSocketAddress from) {
-        if (status.over()) {
-            return null;
+    /** Strand: completes {@code reply} now, or later for the requests that wait for news. */
+    private void respond(String cellId, Control c, InetSocketAddress from, CompletableFuture<byte[]> reply) {
+        if (c.kind() == Control.Kind.REQUEST_PARENT && c.id() != CELL_CHECK && unboundInCell()) {
+            answerOnceBound(cellId, c, from, reply);
+        } else if (c.kind() == Control.Kind.REQUEST_CELL) {
+            requestCell(c, from, reply);
+        } else {
+            reply.complete(respond(c, from));
+        }
+    }
+
+    /** A super-peer in its cell, or entering it, and not bound (yet, or again): it has no way up to give yet. */
+    private boolean unboundInCell() {
+        return !status.bound() && !status.finished() && (cell.inCell() || cell.entering());
+    }
+
+    /**
+     * A child asks this cell for a parent while this super-peer binds upwards (it founded the cell
+     * and is binding, or it stays in its cell while its parent cell is rebuilt): it answers as soon
+     * as it is bound, within the asker's discovery timeout. Silent, it cost every child a timeout of
+     * 250 ms and a second request: the cell-mate of a super-peer that refounded a crashed parent
+     * cell waited out 250 ms twice in its slow rebind of 560 (Test II).
+     */
+    private void answerOnceBound(String cellId, Control c, InetSocketAddress from, CompletableFuture<byte[]> reply) {
+        onceBound.keySet().removeIf(CompletableFuture::isDone);
+        if (onceBound.size() >= MAX_WAITING) {
+            reply.complete(null);
+            return;
+        }
+        // whichever comes first: the timer (silence, as before), or bound() with the answer of the cell it
+        // is bound in, if that is still the cell asked
+        time.after(s.discoveryTimeoutMs(), TimeUnit.MILLISECONDS, () -> reply.complete(null));
+        onceBound.put(reply, () -> reply.complete(
+                cellId.equals(String.valueOf(routing.table().cell())) ? respond(c, from) : null));
+    }
+
+    /** Strand: this peer is bound (again): the requests for a parent it held are answered now. */
+    void bound() {
+        List<Runnable> answers = new ArrayList<>(onceBound.values());
+        onceBound.clear();
+        answers.forEach(Runnable::run);
+    }
+
+    /**
+     * RequestCell, at the root cell's coordinator (or a peer founding the root). A super-peer that
+     * saw every super-peer of its parent cell go, while this root still counts those there and no
+     * other, is answered once they are forgotten, or after half a discovery timeout: the parent's
+     * word of the crash travels up cell by cell while the orphan's request comes straight here, and
+     * placed on what the root held, the orphan stayed and asked the dead cell twice (500 ms). A
+     * sensor is placed at once, in another cell than the one it found empty.
+     */
+    private void requestCell(Control c, InetSocketAddress from, CompletableFuture<byte[]> reply) {
+        CellId mine = routing.table().cell();
+        boolean coordinator = mine != null && mine.isRoot() && cell.coordinator();
+        if (status.over() || (!coordinator && !status.founding)) {
+            reply.complete(null); // the root cell's coordinator answers, the others stay silent
+            return;
         }
         String[] words = c.text().split(":", 2);
         PeerRole asker;
         try {
             asker = MeshSettings.role(words[0]);
         } catch (IllegalArgumentException e) {
+            reply.complete(refuse(from, "a request of an unknown role: " + c.text()));
+            return;
+        }
+        // SUPER:sp07[:checked[:kept[:gone,gone]]], the last three possibly empty: the cell where it found
+        // nobody, the cell it still serves, the super-peers it saw go from the cell it found empty
+        String[] who = words.length > 1 ? words[1].split(":", 4) : new String[] { "" };
+        CellId checked = who.length > 1 && !who[1].isEmpty() ? cellOrNull(who[1]) : null;
+        CellId kept = who.length > 2 && !who[2].isEmpty() ? cellOrNull(who[2]) : null;
+        Set<String> gone = who.length > 3 && !who[3].isEmpty() ? Set.of(who[3].split(",")) : Set.of();
+        if (checked != null && coordinator) {
+            checkSilentCell(checked);
+        }
+        Runnable answer = () -> reply.complete(codec.encode(place(asker, who[0], checked, kept)));
+        if (coordinator && asker == PeerRole.SUPER && checked != null && !checked.equals(mine) && !gone.isEmpty()) {
+            long deadline = time.nanoTime() + TimeUnit.MILLISECONDS.toNanos(s.discoveryTimeoutMs() / 2);
+            onceForgotten(checked, gone, deadline, answer);
+        } else {
+            answer.run();
+        }
+    }
+
+    /**
+     * Runs {@code then} once this root counts no super-peer in {@code cell} but those not among
+     * {@code gone}, or at the deadline: one it holds there that the asker did not see go is
+     * news to the asker, and the placement can say so now.
+     */
+    private void onceForgotten(CellId cell, Set<String> gone, long deadlineNanos, Runnable then) {
+        TreeView known = membership.known();
+        boolean waiting = known.count(cell, PeerRole.SUPER) > 0 && known.count(cell, PeerRole.SUPER, gone) == 0;
+        if (!waiting || status.over() || time.nanoTime() - deadlineNanos >= 0) {
+            then.run();
+            return;
+        }
+        time.after(FORGOTTEN_POLL_MS, TimeUnit.MILLISECONDS, () -> onceForgotten(cell, gone, deadlineNanos, then));
+    }
+
+    /** REQUEST_PARENT: this super-peer's record, bound, or silence. */
+    private byte[] respond(Control c, InetSocketAddress from) {
+        if (status.over()) {
+            return null;
+        }
+        String role = c.text().split(":", 2)[0];
+        PeerRole asker;
+        try {
+            asker = MeshSettings.role(role);
+        } catch (IllegalArgumentException e) {
             return refuse(from, "a request of an unknown role: " + c.text());
         }
-        // SUPER:sp07, or SUPER:sp07:checked, or SUPER:sp07:checked:kept (checked may be empty)
-        String[] who = words.length > 1 ? words[1].split(":", 3) : new String[] { "" };
+        if (c.kind() != Control.Kind.REQUEST_PARENT) {
+            return refuse(from, "a discovery request of kind " + c.kind());
+        }
         CellId mine = routing.table().cell();
-        return switch (c.kind()) {
-        case REQUEST_CELL -> {
-            boolean coordinator = mine != null && mine.isRoot() && cell.coordinator();
-            if (!coordinator && !status.founding) {
-                yield null; // the root cell's coordinator answers, the others stay silent
-            }
-            if (who.length > 1 && !who[1].isEmpty() && coordinator) {
-                checkSilentCell(who[1]);
-            }
-            yield codec.encode(place(asker, who[0], who.length > 2 ? cellOrNull(who[2]) : null));
+        if (!status.bound() || mine == null) {
+            return c.id() == CELL_CHECK && mine != null && cell.inCell()
+                    ? codec.encode(Control.of(Control.Kind.REFUSED, 0, "not bound yet"))
+                    : null;
         }
-        case REQUEST_PARENT -> {
-            if (!status.bound() || mine == null) {
-                yield c.id() == CELL_CHECK && mine != null && cell.inCell()
-                        ? codec.encode(Control.of(Control.Kind.REFUSED, 0, "not bound yet"))
-                        : null;
-            }
-            if (asker == PeerRole.SENSOR && mine.isRoot()) {
-                yield codec.encode(Control.of(Control.Kind.REFUSED, 0, "the root cell takes no sensors"));
-            }
-            yield codec.encode(Control.records(Control.Kind.PARENT, 0,
-                    List.of(membership.record(mine, routing.table().parent()))));
+        if (asker == PeerRole.SENSOR && mine.isRoot()) {
+            return codec.encode(Control.of(Control.Kind.REFUSED, 0, "the root cell takes no sensors"));
         }
-        default -> refuse(from, "a discovery request of kind " + c.kind());
-        };
+        return codec.encode(Control.records(Control.Kind.PARENT, 0,
+                List.of(membership.record(mine, routing.table().parent()))));
     }
 
     private byte[] refuse(InetSocketAddress from, String what) {
@@ -169,9 +262,10 @@ final class Placement implements DiscoveryResponder {
     /**
      * GetCell, with reservations so that peers asking at the same time do not overfill a cell.
      *
-     * @param kept the cell a rebinding super-peer still serves, or null
+     * @param checked a cell where the asker found nobody, or null
+     * @param kept    the cell a rebinding super-peer still serves, or null
      */
-    private Control place(PeerRole asker, String askerId, CellId kept) {
+    private Control place(PeerRole asker, String askerId, CellId checked, CellId kept) {
         long now = time.nanoTime();
         TreeView known = membership.known();
         // a reservation ends when it expires, or when its peer is known in that cell: then it counts there
@@ -187,10 +281,16 @@ final class Placement implements DiscoveryResponder {
                 elsewhere.add(e.getKey());
             }
         }
+        if (status.founding && asker == PeerRole.SUPER) {
+            // on its way to the root, where it counts, while its record still names the cell it left; not
+            // counted there, it sent its cell-mate up too, emptying their cell under their children
+            reserved.add(CellId.ROOT);
+            elsewhere.add(self);
+        }
         Map<CellId, Integer> held = TreeView.countByCell(reserved);
         CellId placed = kept == null || asker != PeerRole.SUPER ? null : rebindPlace(known, kept, held, elsewhere);
         if (placed == null) {
-            placed = known.place(asker, s.shape(), held, elsewhere);
+            placed = known.place(asker, s.shape(), held, elsewhere, checked);
         }
         if (placed == null) {
             full.log(Level.WARNING, () -> self + ": refused a " + asker + ": the tree is full: "
@@ -200,7 +300,7 @@ final class Placement implements DiscoveryResponder {
         // nobody known there and nobody on the way: the joiner founds the cell's group without waiting
         // for members (the root itself is never empty to a peer that asks the root's coordinator)
         boolean empty = asker == PeerRole.SUPER && !placed.isRoot() && held.getOrDefault(placed, 0) == 0
-                && known.count(placed, PeerRole.SUPER, askerId) == 0;
+                && known.count(placed, PeerRole.SUPER, elsewhere) == 0;
         if (asker != PeerRole.CLIENT) {
             long hold = TimeUnit.MILLISECONDS.toNanos(RESERVATION_MS + 5L * s.discoveryTimeoutMs() + s.bindTimeoutMs());
             reservations.put(askerId.isEmpty() ? "?" + (++anonymous) : askerId, new Reservation(asker, placed, now + hold));
@@ -238,14 +338,7 @@ final class Placement implements DiscoveryResponder {
      * a level-1 cell crashed whole: a root that missed one of the two super-peers that had refounded
      * the cell placed a third there every 250 ms for the 20 s the test waited, and each found it full.
      */
-    private void checkSilentCell(String cellName) {
-        CellId silent;
-        try {
-            silent = CellId.of(cellName, s.shape().span());
-        } catch (IllegalArgumentException e) {
-            metrics.malformed.increment();
-            return;
-        }
+    private void checkSilentCell(CellId silent) {
         if (silent.equals(routing.table().cell())) {
             // its own cell's members are the group's view, not guesses; a joiner that heard nobody
             // there asked while the cell was still forming. Forgetting them once left a rebuilt root

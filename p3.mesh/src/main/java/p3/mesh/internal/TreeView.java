@@ -131,6 +131,20 @@ final class TreeView {
      * waited.
      */
     CellId place(PeerRole role, TreeShape shape, Map<CellId, Integer> reserved, Set<String> elsewhere) {
+        return place(role, shape, reserved, elsewhere, null);
+    }
+
+    /**
+     * {@link #place(PeerRole, TreeShape, Map, Set)} for a sensor that saw every super-peer of
+     * {@code gone} go: another cell with room first, that one only when no other has room (the
+     * root's view of it may be behind, as it is when the parent's word of the crash is still on
+     * its way up, and a sensor placed there again waited out two discovery timeouts).
+     */
+    CellId place(PeerRole role, TreeShape shape, Map<CellId, Integer> reserved, Set<String> elsewhere, CellId gone) {
+        if (role == PeerRole.SENSOR && gone != null) {
+            CellId other = placeSensor(shape, reserved, elsewhere, gone);
+            return other != null ? other : placeSensor(shape, reserved, elsewhere, null);
+        }
         if (role == PeerRole.CLIENT) {
             return CellId.ROOT;
         }
@@ -145,9 +159,14 @@ final class TreeView {
             }
             return null;
         }
+        return placeSensor(shape, reserved, elsewhere, null);
+    }
+
+    private CellId placeSensor(TreeShape shape, Map<CellId, Integer> reserved, Set<String> elsewhere, CellId not) {
+        List<CellId> cells = shape.cells();
         for (int i = cells.size() - 1; i >= 0; i--) {
             CellId c = cells.get(i);
-            if (c.isRoot() || count(c, PeerRole.SUPER) == 0) {
+            if (c.isRoot() || c.equals(not) || count(c, PeerRole.SUPER) == 0) {
                 continue;
             }
             int sensors = count(c, PeerRole.SENSOR, elsewhere) + reserved.getOrDefault(c, 0);

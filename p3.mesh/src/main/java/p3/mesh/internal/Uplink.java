@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,6 +64,9 @@ final class Uplink {
     private volatile List<Binding> prebound = List.of();
     /** What discovery told of the parent cell: the backups for a fast rebind. */
     private List<PeerRecord> candidates = List.of();
+    /** Every super-peer of the parent cell that discovery last told of, and those of them seen to go since. */
+    private Set<String> cellPeers = Set.of();
+    private final Set<String> wentAway = new HashSet<>();
     private final ClassLinks classLinks;
     private final Map<Long, Consumer<Control>> pendingBinds = new HashMap<>();
     /**
@@ -103,6 +107,7 @@ final class Uplink {
     /** Binds to one of the super-peers of the parent cell (a client to all of them); keeps them as backups. */
     void bindTo(List<PeerRecord> parents, Consumer<Boolean> done) {
         candidates = List.copyOf(parents);
+        toldOf(parents);
         dropPrebound();
         bindToOneOf(ordered(parents), 0, new ArrayList<>(), done);
     }
@@ -210,6 +215,9 @@ final class Uplink {
                         // ignored then; the parent dropped it (a child of the same name that left, say)
                         over[0] = true;
                         timeout.cancel();
+                        if (impostor == null) {
+                            wentAway(parent.peer());
+                        }
                         if (impostor != null) {
                             metrics.unauthorized.increment();
                             l.abort();
@@ -323,7 +331,36 @@ final class Uplink {
     /** The super-peers of the parent cell, asked for after a rebind that took the first one: backups, and one pre-bound. */
     void backups(List<PeerRecord> parents) {
         candidates = List.copyOf(parents);
+        toldOf(parents);
         prebind();
+    }
+
+    /** Discovery told who serves in the parent cell: they are there, whatever went before. */
+    private void toldOf(List<PeerRecord> parents) {
+        Set<String> told = new HashSet<>();
+        parents.forEach(p -> told.add(p.peer()));
+        cellPeers = told;
+        wentAway.removeAll(told);
+    }
+
+    /** A super-peer of the parent cell went away: its link closed, or would not connect (a timeout is no sign). */
+    private void wentAway(String peer) {
+        wentAway.add(peer);
+    }
+
+    /**
+     * Whether every super-peer of the parent cell that discovery told this peer of went away since:
+     * the cell most likely crashed whole, and asking it again costs a discovery timeout of silence
+     * (Test II: 250 of the 560 ms of a super-peer's slow rebind). It may hold one that came since,
+     * unknown here: the root, asked instead, knows it.
+     */
+    boolean parentCellGone() {
+        return !cellPeers.isEmpty() && wentAway.containsAll(cellPeers);
+    }
+
+    /** The super-peers of the parent cell that discovery last told of. */
+    Set<String> parentCellPeers() {
+        return cellPeers;
     }
 
     private void dropPrebound() {
@@ -366,6 +403,7 @@ final class Uplink {
         if (!bindings.contains(b) || status.finished()) {
             return;
         }
+        wentAway(b.peer());
         b.close(false);
         List<Binding> rest = new ArrayList<>(bindings);
         rest.remove(b);
@@ -471,6 +509,7 @@ final class Uplink {
             return;
         }
         Runnable unanswered = binding.unanswered;
+        wentAway(binding.peer());
         if (unanswered != null) {
             binding.unanswered = null;
             unanswered.run();

@@ -162,7 +162,8 @@ class JoinTest {
         assertThat(sp2.state()).isEqualTo(PeerState.BOUND);
         assertThat(sp2.cell()).isEqualTo(ROOT);
 
-        // sp3 lost sp2 when it left 01 (at 2D), asked 01 for a parent (D), and the root placed it in 01 at once
+        // sp3 lost sp2 when it left 01 (at 2D), the only super-peer it knew there: it asked the root at once,
+        // before sp2 served it (nobody, D), asked again, and the root placed it in 01 at once
         long sp3Bound = 3L * DISCOVERY_MS;
         mesh.advanceMs(sp3Bound - founds - 1);
         assertThat(sp3.state()).isNotEqualTo(PeerState.BOUND);
@@ -176,6 +177,39 @@ class JoinTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("sp1", RebindKind.SLOW));
         assertThat(sp3.failures()).extracting(FailureRecord::failed, FailureRecord::rebind)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("sp2", RebindKind.SLOW));
+    }
+
+    /**
+     * The root cell crashes whole above a level-1 cell of two: the first of them founds the root, and
+     * the root it founds counts itself there, so its cell-mate stays in 01 and binds to it. Counted in
+     * 01, where its record still was, it sent the cell-mate up too and emptied 01 under its children.
+     */
+    @Test
+    void whenTheRootCellCrashesOneSuperPeerBelowFoundsItAndItsCellMateStays() throws Exception {
+        mesh = new FakeMesh(1, 2, List.of(2), 0);
+        mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(FOUNDING_MS);
+        for (String id : List.of("sp2", "sp3", "sp4", "sp5", "sp6")) {
+            mesh.start(id, PeerRole.SUPER);
+        }
+        CellId c01 = CellId.of("01", 1);
+        assertThat(mesh.members(c01)).as(mesh.describe()).containsExactlyInAnyOrder("sp3", "sp4");
+        assertThat(mesh.members(CellId.of("011", 1))).containsExactlyInAnyOrder("sp5", "sp6");
+
+        mesh.peer("sp1").crash();
+        mesh.peer("sp2").crash();
+        mesh.advanceMs(20L * (DISCOVERY_MS + STAGGER_MS));
+
+        assertThat(mesh.members(ROOT)).as(mesh.describe()).hasSize(1);
+        String founder = mesh.members(ROOT).get(0);
+        assertThat(founder).isIn("sp3", "sp4");
+        assertThat(mesh.members(c01)).as("the founder's cell-mate stayed").containsExactly(
+                founder.equals("sp3") ? "sp4" : "sp3");
+        for (String id : List.of("sp3", "sp4", "sp5", "sp6")) {
+            assertThat(mesh.peer(id).state()).as(id + "\n" + mesh.describe()).isEqualTo(PeerState.BOUND);
+        }
+        assertThat(mesh.peer("sp5").cell()).isEqualTo(CellId.of("011", 1));
+        assertThat(mesh.peer("sp6").cell()).isEqualTo(CellId.of("011", 1));
     }
 
     /**
@@ -196,7 +230,9 @@ class JoinTest {
         assertThat(sensor.state()).isEqualTo(PeerState.BOUND);
 
         sp2.crash();
-        mesh.advanceMs(DISCOVERY_MS); // RequestParent of 01: nobody; RequestCell: the root answers
+        // both saw the only super-peer they knew in 01 go: they ask the root at once (not 01, which is silent
+        // for a discovery timeout), and the root answers once it has forgotten sp2
+        mesh.advanceMs(10);
 
         assertThat(mesh.members(c01)).as(mesh.describe()).hasSize(1);
         assertThat(mesh.members(c011)).hasSize(1);
@@ -212,6 +248,38 @@ class JoinTest {
                 .extracting(FailureRecord::rebind).containsExactly(RebindKind.SLOW));
     }
 
+    /**
+     * A sensor whose parent goes while the cell-mate it pre-bound to is itself rebinding (the root
+     * crashed; the parent left cell 01 to found it again): its BIND is held until the cell-mate is
+     * bound, and it rebinds fast. Refused at once ("not bound yet"), it went the slow way.
+     */
+    @Test
+    void aBindToASuperPeerThatIsRebindingWaitsForItAndTheChildRebindsFast() throws Exception {
+        mesh = new FakeMesh(1, 1, List.of(1, 2), 1);
+        mesh.start("sp1", PeerRole.SUPER);
+        mesh.advanceMs(FOUNDING_MS);
+        mesh.start("sp2", PeerRole.SUPER);
+        Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
+        Peer sensor = mesh.start("sensor2", PeerRole.SENSOR); // its name's hash picks sp2, the first of 01
+        assertThat(sensor.parents()).as(mesh.describe()).containsExactly("sp2");
+        assertThat(sensor.links()).as("pre-bound to sp3").anyMatch(l -> l.startsWith("pre ") && l.contains("sp3"));
+
+        mesh.peer("sp1").crash();
+        // sp2 founds the root after two silences (2D) and leaves 01; sp3, second in 01, asks a stagger later
+        mesh.advanceMs(2L * DISCOVERY_MS);
+        assertThat(mesh.members(ROOT)).as(mesh.describe()).containsExactly("sp2");
+        assertThat(sp3.state()).isNotEqualTo(PeerState.BOUND);
+        assertThat(sensor.state()).as("its BIND waits for sp3").isNotEqualTo(PeerState.BOUND);
+        mesh.advanceMs(DISCOVERY_MS - 1);
+
+        assertThat(sp3.state()).as(mesh.describe()).isEqualTo(PeerState.BOUND);
+        assertThat(sp3.cell()).isEqualTo(C01);
+        assertThat(sensor.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sensor.parents()).containsExactly("sp3");
+        assertThat(sensor.failures()).filteredOn(f -> f.failed().equals("sp2")).extracting(FailureRecord::rebind)
+                .containsExactly(RebindKind.FAST);
+    }
+
     /** Cells 0 and 01 with a super-peer each (sp1, sp2), and 011 with two (sp3, sp4), room for one sensor each. */
     private void chainEndingInACellOfTwo() throws Exception {
         mesh = new FakeMesh(1, 2, List.of(1, 1, 2), 1);
@@ -224,14 +292,15 @@ class JoinTest {
 
     /**
      * While they rebind, still in their cell, its super-peers answer the root's check of the cell
-     * with a refusal, and stay silent to a joiner asking for a parent: once the root took that
-     * silence for a crash and forgot them and the sensors they kept, for good.
+     * with a refusal at once (once the root took silence for a crash and forgot them and the sensors
+     * they kept, for good), and a joiner asking for a parent once they are bound again, not with
+     * silence: a child that asked then waited out the discovery timeout and asked again.
      */
     @Test
-    void superPeersRebindingInTheirCellAnswerTheRootsCheckOnly() throws Exception {
+    void superPeersRebindingInTheirCellRefuseTheRootsCheckAndAnswerAJoinerOnceBound() throws Exception {
         chainEndingInACellOfTwo();
         mesh.peer("sp2").crash();
-        assertThat(List.of(mesh.peer("sp3").state(), mesh.peer("sp4").state())).containsOnly(PeerState.REBINDING);
+        assertThat(List.of(mesh.peer("sp3").state(), mesh.peer("sp4").state())).doesNotContain(PeerState.BOUND);
 
         DiscoverySpec spec = new DiscoverySpec(new InetSocketAddress(FakeTransport.LOOPBACK, 0), 1, true, List.of(), 0);
         try (DiscoveryEndpoint d = mesh.net.discovery.open(spec)) {
@@ -239,12 +308,22 @@ class JoinTest {
             CompletableFuture<List<DiscoveryReply>> check = d.request("011", mesh.codec.encode(
                     Control.of(Control.Kind.REQUEST_PARENT, Placement.CELL_CHECK, "SUPER")), wait, 2).toCompletableFuture();
             CompletableFuture<List<DiscoveryReply>> joiner = d.request("011", mesh.codec.encode(
-                    Control.of(Control.Kind.REQUEST_PARENT, 0, "SENSOR")), wait, 2).toCompletableFuture()
+                    Control.of(Control.Kind.REQUEST_PARENT, 0, "SENSOR")), wait, 1).toCompletableFuture()
                     .exceptionally(timedOut -> List.of());
-            mesh.advanceMs(DISCOVERY_MS);
+            assertThat(check).as("refused at once").isCompleted();
             assertThat(check.get()).hasSize(2).allSatisfy(r -> assertThat(mesh.codec.decode(r.payload()))
                     .satisfies(c -> assertThat(c.kind()).isEqualTo(Control.Kind.REFUSED)));
-            assertThat(joiner.get()).isEmpty();
+            assertThat(joiner).as("no parent to give yet").isNotCompleted();
+
+            mesh.advanceMs(DISCOVERY_MS - 1);
+            Peer kept = mesh.peer(mesh.members(CellId.of("011", 1)).get(0));
+            assertThat(kept.state()).as(mesh.describe()).isEqualTo(PeerState.BOUND);
+            assertThat(joiner).as("answered before its timeout").isCompleted();
+            assertThat(joiner.get()).singleElement().satisfies(r -> {
+                Control c = mesh.codec.decode(r.payload());
+                assertThat(c.kind()).isEqualTo(Control.Kind.PARENT);
+                assertThat(c.records()).extracting(PeerRecord::peer).containsExactly(kept.id());
+            });
         }
     }
 

@@ -60,6 +60,26 @@ class TreeViewTest {
         assertThat(tree.place(PeerRole.CLIENT, report, Map.of())).isEqualTo(CellId.ROOT);
     }
 
+    /**
+     * A sensor that saw its cell's super-peers go is placed elsewhere while this view still holds
+     * them (the parent's word of the crash still on its way up), and there only when no other
+     * cell has room.
+     */
+    @Test
+    void aSensorIsPlacedAwayFromTheCellItSawGoUnlessNoOtherHasRoom() {
+        add(PeerRole.SUPER, "0");
+        add(PeerRole.SUPER, "01");
+        add(PeerRole.SUPER, "011");
+        PeerRecord sensor = add(PeerRole.SENSOR, "011");
+        CellId gone = CellId.of("011", 2);
+        assertThat(tree.place(PeerRole.SENSOR, report, Map.of(), Set.of(sensor.peer()))).hasToString("011");
+        assertThat(tree.place(PeerRole.SENSOR, report, Map.of(), Set.of(sensor.peer()), gone)).hasToString("01");
+        add(PeerRole.SENSOR, "01");
+        add(PeerRole.SENSOR, "01");
+        assertThat(tree.place(PeerRole.SENSOR, report, Map.of(), Set.of(sensor.peer()), gone))
+                .as("01 is full: back to 011, where the root checks who is left").hasToString("011");
+    }
+
     @Test
     void aFullTreeHasNoPlace() {
         TreeShape tiny = new TreeShape(1, 0, List.of(1), 0);
