@@ -25,9 +25,12 @@ final class FailureLog {
         return records.size() - 1;
     }
 
-    void rebound(int index, RebindKind kind, long boundNanos) {
+    /** @return the failure, now with its rebind */
+    FailureRecord rebound(int index, RebindKind kind, long boundNanos) {
         FailureRecord f = records.get(index);
-        records.set(index, new FailureRecord(self, f.failed(), f.how(), f.detectedNanos(), kind, boundNanos));
+        FailureRecord r = new FailureRecord(self, f.failed(), f.how(), f.detectedNanos(), kind, boundNanos);
+        records.set(index, r);
+        return r;
     }
 
     List<FailureRecord> all() {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import p3.mesh.CellId;
+import p3.mesh.FailureRecord;
 import p3.mesh.PeerRole;
 import p3.mesh.PeerState;
 import p3.mesh.RebindKind;
@@ -70,6 +71,8 @@ final class Join {
      * root beside it in the same moment (two founders, and their cell emptied under its children).
      */
     private int rank;
+    /** When this join's turn to found the root comes ({@link #myTurn}). */
+    private long turnAtNanos;
     /** A super-peer told to stay in its cell asked its parent cell a second time in this join. */
     private boolean askedAgain;
     /** Joins given up in a row since this peer was last bound: {@link #retryLater} waits longer after a few. */
@@ -167,10 +170,10 @@ final class Join {
             } else if (role != PeerRole.SUPER) {
                 LOG.log(Level.INFO, "{0}: no root cell answers; trying again", self);
                 retryLater(a);
-            } else if (silent + 1 < roundsBeforeFounding()) {
-                // peers that were deeper, or later in their cell, wait longer, so that one founds the root
-                long wait = (long) Math.max(1, silent == 0 ? rank : 1) * s.foundingStaggerMs();
-                time.after(wait, TimeUnit.MILLISECONDS, () -> {
+            } else if (!myTurn(silent)) {
+                // peers that were deeper, or later in their cell, found later, so that one founds the root;
+                // meanwhile they ask every stagger, and the first one's root answers them as soon as it is up
+                time.after(s.foundingStaggerMs(), TimeUnit.MILLISECONDS, () -> {
                     if (a == attempt) {
                         requestCell(a, silent + 1);
                     }
@@ -181,6 +184,24 @@ final class Join {
                 bindToCell(a, CellId.ROOT, true);
             }
         });
+    }
+
+    /**
+     * Whether this peer's turn to found the root has come, after {@code silent + 1} requests that
+     * nobody answered: as late as it came when a peer waited out {@link #rank} staggers after the
+     * first silence and asked {@link #roundsBeforeFounding} times in all, but asking every stagger
+     * meanwhile. Waiting it out, after the root cell crashed, the super-peers of cell 02 (ranks 4 and
+     * 5) asked again a second after the root was founded anew, and their subtree stayed cut off for
+     * 1.3 to 1.5 s (Test II).
+     */
+    private boolean myTurn(int silent) {
+        int rounds = roundsBeforeFounding();
+        if (silent == 0) {
+            long turnMs = (long) rank * s.foundingStaggerMs() + (long) (rounds - 1) * s.discoveryTimeoutMs()
+                    + (long) Math.max(0, rounds - 2) * s.foundingStaggerMs();
+            turnAtNanos = time.nanoTime() + TimeUnit.MILLISECONDS.toNanos(turnMs);
+        }
+        return silent + 1 >= rounds && time.nanoTime() - turnAtNanos >= 0;
     }
 
     /**
@@ -394,15 +415,30 @@ final class Join {
     }
 
     /**
-     * Client, every housekeeping round: bound to fewer root super-peers than the root cell has places,
-     * it asks the root cell now and then and binds to those it misses. A client kept only the parents
-     * that bound at its join, and lost one for good when its link went idle while the other stayed: seen
-     * in the campaign, where a root super-peer stalled for a moment under the bench's load, and when the
-     * other one hung later the client had no parent for 3 s.
+     * Every housekeeping round. A client bound to fewer root super-peers than the root cell has
+     * places asks the root cell now and then and binds to those it misses: it kept only the parents
+     * that bound at its join, and lost one for good when its link went idle while the other stayed
+     * (campaign: a root super-peer stalled for a moment under the bench's load, and when the other
+     * one hung later the client had no parent for 3 s). A super-peer or sensor with no pre-bound
+     * backup, in a parent cell of more than one place, asks that cell again now and then: a backup
+     * that hung, or was killed and came back, was no candidate any more, and the next failure of
+     * the parent went the slow way (campaign: a root super-peer's crash, 180 to 320 ms).
      */
     void upkeep() {
-        if (role != PeerRole.CLIENT || !status.bound() || upkeeping || ++upkeepRounds < UPKEEP_ROUNDS
-                || uplink.parents().size() >= s.shape().superPeers(CellId.ROOT)) {
+        if (!status.bound() || upkeeping || ++upkeepRounds < UPKEEP_ROUNDS) {
+            return;
+        }
+        if (role != PeerRole.CLIENT) {
+            CellId mine = routing.table().cell();
+            CellId parentCell = mine == null || mine.isRoot() ? null : role == PeerRole.SUPER ? mine.parent() : mine;
+            if (parentCell != null && s.prebind() && !uplink.hasBackup()
+                    && s.shape().superPeers(parentCell) > 1) {
+                upkeepRounds = 0;
+                findBackups();
+            }
+            return;
+        }
+        if (uplink.parents().size() >= s.shape().superPeers(CellId.ROOT)) {
             return;
         }
         upkeepRounds = 0;
@@ -505,7 +541,11 @@ final class Join {
         whenBound.run();
         boolean rebound = rejoinOf >= 0;
         if (rebound) {
-            failures.rebound(rejoinOf, slowOrFast, time.nanoTime());
+            FailureRecord f = failures.rebound(rejoinOf, slowOrFast, time.nanoTime());
+            // one line per failure: what an operator (and the campaign's reader) needs to tell a slow rebind apart
+            LOG.log(Level.INFO, "{0}: bound to {1} in cell {2}, {3} ms after {4} was lost ({5} rebind)", self,
+                    uplink.parents(), routing.table().cell(), Math.round(f.rebindMillis()), f.failed(),
+                    slowOrFast == RebindKind.FAST ? "fast" : "slow");
             rejoinOf = -1;
             custody.rebound();
         }

@@ -208,8 +208,8 @@ public final class Peer implements MeshPeer {
         membership.expire();
         if (s.role() == PeerRole.CLIENT) {
             subscriptions.renew();
-            join.upkeep();
         }
+        join.upkeep();
     }
 
     /** Data path: a frame for this peer. */

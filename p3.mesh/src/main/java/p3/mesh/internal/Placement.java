@@ -232,7 +232,7 @@ final class Placement implements DiscoveryResponder {
         }
         CellId mine = routing.table().cell();
         if (!status.bound() || mine == null) {
-            return c.id() == CELL_CHECK && mine != null && cell.inCell()
+            return c.id() == CELL_CHECK && (cell.entering() || (mine != null && cell.inCell()))
                     ? codec.encode(Control.of(Control.Kind.REFUSED, 0, "not bound yet"))
                     : null;
         }

@@ -358,6 +358,11 @@ final class Uplink {
         return !cellPeers.isEmpty() && wentAway.containsAll(cellPeers);
     }
 
+    /** Whether a backup parent is pre-bound. */
+    boolean hasBackup() {
+        return !prebound.isEmpty();
+    }
+
     /** The super-peers of the parent cell that discovery last told of. */
     Set<String> parentCellPeers() {
         return cellPeers;

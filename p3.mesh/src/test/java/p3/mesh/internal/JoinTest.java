@@ -529,6 +529,33 @@ class JoinTest {
         assertThat(sp3.failures()).as("a backup that goes is no rebind").isEmpty();
     }
 
+    /**
+     * A child whose backup went, with nobody else in the parent cell to pre-bind, asks that cell again
+     * now and then: the backup's successor (here the same peer, started again) becomes its backup,
+     * and the next failure of its parent is a fast rebind, not a slow one.
+     */
+    @Test
+    void aChildWithoutABackupFindsOneThatComesLater() throws Exception {
+        twoLevels();
+        Peer sp3 = rootOfTwoAndAChildCell();
+        String parent = sp3.parents().get(0);
+        String backup = parent.equals("sp1") ? "sp2" : "sp1";
+        mesh.peer(backup).crash();
+        mesh.advanceMs(DISCOVERY_MS);
+        assertThat(sp3.links()).as("no backup left").noneMatch(l -> l.startsWith("pre "));
+
+        Peer again = mesh.start(backup, PeerRole.SUPER);
+        assertThat(again.cell()).as(mesh.describe()).isEqualTo(ROOT);
+        mesh.advanceMs((Join.UPKEEP_ROUNDS + 1) * Peer.HOUSEKEEPING_MS + DISCOVERY_MS);
+        assertThat(sp3.links()).as("pre-bound to it again").anyMatch(l -> l.startsWith("pre ") && l.contains(backup));
+
+        mesh.peer(parent).crash();
+        assertThat(sp3.state()).isEqualTo(PeerState.BOUND);
+        assertThat(sp3.parents()).containsExactly(backup);
+        assertThat(sp3.failures()).filteredOn(f -> f.failed().equals(parent)).extracting(FailureRecord::rebind)
+                .containsExactly(RebindKind.FAST);
+    }
+
     @Test
     void whenNoBackupAnswersTheParentCellIsAskedAgainAndANewSuperPeerThereIsBoundSlowly() throws Exception {
         twoLevels();
