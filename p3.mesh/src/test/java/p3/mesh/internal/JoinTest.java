@@ -65,6 +65,11 @@ class JoinTest {
     }
 
     /** sp1 founds the root; sp2 joins it; sp3 goes to cell 01 below them. */
+    /** The root super-peer of {@link #rootOfTwo} that is not {@code one}: a child's backup. */
+    private static String otherRootSuperPeer(String one) {
+        return one.equals("sp1") ? "sp2" : "sp1";
+    }
+
     private Peer rootOfTwoAndAChildCell() throws Exception {
         Peer sp1 = rootOfTwo();
         Peer sp3 = mesh.start("sp3", PeerRole.SUPER);
@@ -474,7 +479,7 @@ class JoinTest {
         String parent = sp3.parents().get(0);
         assertThat(mesh.net.links.openEnds("sp3", parent)).extracting(e -> e.cls)
                 .containsExactlyInAnyOrder(TrafficClass.MESH, TrafficClass.AUDIO);
-        String backup = parent.equals("sp1") ? "sp2" : "sp1";
+        String backup = otherRootSuperPeer(parent);
         assertThat(mesh.net.links.openEnds("sp3", backup)).as("pre-bound").extracting(e -> e.cls)
                 .containsExactlyInAnyOrder(TrafficClass.MESH, TrafficClass.AUDIO);
     }
@@ -487,7 +492,7 @@ class JoinTest {
         twoLevels();
         Peer sp3 = rootOfTwoAndAChildCell();
         String parent = sp3.parents().get(0);
-        String backup = parent.equals("sp1") ? "sp2" : "sp1";
+        String backup = otherRootSuperPeer(parent);
         assertThat(mesh.net.links.openEnds("sp3", backup)).as("pre-bound").hasSize(1);
         FakeLinks.End preBound = mesh.net.links.openEnds("sp3", backup).get(0);
         int bindsBefore = mesh.bindsBy("sp3").size();
@@ -517,7 +522,7 @@ class JoinTest {
         twoLevels();
         Peer sp3 = rootOfTwoAndAChildCell();
         String parent = sp3.parents().get(0);
-        String backup = parent.equals("sp1") ? "sp2" : "sp1";
+        String backup = otherRootSuperPeer(parent);
         int parentRequests = mesh.asked("0", Control.Kind.REQUEST_PARENT).size();
 
         mesh.peer(backup).crash();
@@ -539,7 +544,7 @@ class JoinTest {
         twoLevels();
         Peer sp3 = rootOfTwoAndAChildCell();
         String parent = sp3.parents().get(0);
-        String backup = parent.equals("sp1") ? "sp2" : "sp1";
+        String backup = otherRootSuperPeer(parent);
         mesh.peer(backup).crash();
         mesh.advanceMs(DISCOVERY_MS);
         assertThat(sp3.links()).as("no backup left").noneMatch(l -> l.startsWith("pre "));
@@ -561,7 +566,7 @@ class JoinTest {
         twoLevels();
         Peer sp3 = rootOfTwoAndAChildCell();
         String parent = sp3.parents().get(0);
-        String backup = parent.equals("sp1") ? "sp2" : "sp1";
+        String backup = otherRootSuperPeer(parent);
         mesh.peer(backup).crash();
         assertThat(sp3.state()).isEqualTo(PeerState.BOUND);
         assertThat(sp3.failures()).as("a backup that goes is no rebind").isEmpty();
@@ -590,7 +595,7 @@ class JoinTest {
         Peer sp3 = rootOfTwoAndAChildCell();
         Peer sensor = mesh.start("sensor1", PeerRole.SENSOR);
         String parent = sp3.parents().get(0);
-        String backup = parent.equals("sp1") ? "sp2" : "sp1";
+        String backup = otherRootSuperPeer(parent);
         mesh.peer(backup).crash();
         int cellRequests = mesh.asked("0", Control.Kind.REQUEST_CELL).size();
 
@@ -621,7 +626,7 @@ class JoinTest {
         twoLevels();
         Peer sp3 = rootOfTwoAndAChildCell();
         String parent = sp3.parents().get(0);
-        String backup = parent.equals("sp1") ? "sp2" : "sp1";
+        String backup = otherRootSuperPeer(parent);
         mesh.peer(backup).crash();
         mesh.net.discovery.unreachable = true;
 
