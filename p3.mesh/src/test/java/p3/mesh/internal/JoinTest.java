@@ -65,6 +65,14 @@ class JoinTest {
     }
 
     /** sp1 founds the root; sp2 joins it; sp3 goes to cell 01 below them. */
+    /** {@link #rootOfTwoAndAChildCell}, and the root super-peer that is not sp3's parent, its backup, crashes. */
+    private Peer childWithoutABackup() throws Exception {
+        twoLevels();
+        Peer sp3 = rootOfTwoAndAChildCell();
+        mesh.peer(otherRootSuperPeer(sp3.parents().get(0))).crash();
+        return sp3;
+    }
+
     /** The root super-peer of {@link #rootOfTwo} that is not {@code one}: a child's backup. */
     private static String otherRootSuperPeer(String one) {
         return one.equals("sp1") ? "sp2" : "sp1";
@@ -541,11 +549,9 @@ class JoinTest {
      */
     @Test
     void aChildWithoutABackupFindsOneThatComesLater() throws Exception {
-        twoLevels();
-        Peer sp3 = rootOfTwoAndAChildCell();
+        Peer sp3 = childWithoutABackup();
         String parent = sp3.parents().get(0);
         String backup = otherRootSuperPeer(parent);
-        mesh.peer(backup).crash();
         mesh.advanceMs(DISCOVERY_MS);
         assertThat(sp3.links()).as("no backup left").noneMatch(l -> l.startsWith("pre "));
 
@@ -563,11 +569,8 @@ class JoinTest {
 
     @Test
     void whenNoBackupAnswersTheParentCellIsAskedAgainAndANewSuperPeerThereIsBoundSlowly() throws Exception {
-        twoLevels();
-        Peer sp3 = rootOfTwoAndAChildCell();
+        Peer sp3 = childWithoutABackup();
         String parent = sp3.parents().get(0);
-        String backup = otherRootSuperPeer(parent);
-        mesh.peer(backup).crash();
         assertThat(sp3.state()).isEqualTo(PeerState.BOUND);
         assertThat(sp3.failures()).as("a backup that goes is no rebind").isEmpty();
         Peer sp4 = mesh.start("sp4", PeerRole.SUPER); // takes the backup's place in the root, unknown to sp3
@@ -623,11 +626,8 @@ class JoinTest {
      */
     @Test
     void aSuperPeerThatCannotSendItsRequestsFoundsNothingAndJoinsOnceItCan() throws Exception {
-        twoLevels();
-        Peer sp3 = rootOfTwoAndAChildCell();
+        Peer sp3 = childWithoutABackup();
         String parent = sp3.parents().get(0);
-        String backup = otherRootSuperPeer(parent);
-        mesh.peer(backup).crash();
         mesh.net.discovery.unreachable = true;
 
         mesh.peer(parent).crash();
