@@ -15,7 +15,6 @@ import p3.mesh.PeerState;
 import p3.mesh.RebindKind;
 import p3.transport.CloseReason;
 import p3.transport.DiscoveryEndpoint;
-import p3.transport.TreeAddress;
 
 /**
  * Joining the mesh (report, Listing 1: JoinMesh, RejoinMesh, BindToCell), asking through
@@ -47,6 +46,7 @@ final class Join {
     private final FailureLog failures;
     private final CellRequests requests;
     private final Runnable whenBound;
+    private final FoundingTurn turn;
     /** Counts attempts: a continuation of an older one does nothing. */
     private long attempt;
     /**
@@ -65,14 +65,6 @@ final class Join {
     private boolean shortcut;
     /** The failure a rejoin is the rebind of, or -1. */
     private int rejoinOf = -1;
-    /**
-     * This join's turn to found the root ({@link #foundingRank}), as it was when the join began: the
-     * cell-mate that founds first leaves the cell, and the next one, ranked again then, found the
-     * root beside it in the same moment (two founders, and their cell emptied under its children).
-     */
-    private int rank;
-    /** When this join's turn to found the root comes ({@link #myTurn}). */
-    private long turnAtNanos;
     /** A super-peer told to stay in its cell asked its parent cell a second time in this join. */
     private boolean askedAgain;
     /** Joins given up in a row since this peer was last bound: {@link #retryLater} waits longer after a few. */
@@ -112,6 +104,7 @@ final class Join {
         this.failures = failures;
         this.requests = requests;
         this.whenBound = whenBound;
+        this.turn = new FoundingTurn(this.s, this.time, this.routing, this.cell);
     }
 
     void start(DiscoveryEndpoint d) {
@@ -131,7 +124,7 @@ final class Join {
         }
         long a = ++attempt;
         askedAgain = false;
-        rank = foundingRank();
+        turn.begin();
         status.set(PeerState.JOINING);
         requestCell(a, 0);
     }
@@ -170,7 +163,7 @@ final class Join {
             } else if (role != PeerRole.SUPER) {
                 LOG.log(Level.INFO, "{0}: no root cell answers; trying again", self);
                 retryLater(a);
-            } else if (!myTurn(silent)) {
+            } else if (!turn.come(silent)) {
                 // peers that were deeper, or later in their cell, found later, so that one founds the root;
                 // meanwhile they ask every stagger, and the first one's root answers them as soon as it is up
                 time.after(s.foundingStaggerMs(), TimeUnit.MILLISECONDS, () -> {
@@ -187,24 +180,6 @@ final class Join {
     }
 
     /**
-     * Whether this peer's turn to found the root has come, after {@code silent + 1} requests that
-     * nobody answered: as late as it came when a peer waited out {@link #rank} staggers after the
-     * first silence and asked {@link #roundsBeforeFounding} times in all, but asking every stagger
-     * meanwhile. Waiting it out, after the root cell crashed, the super-peers of cell 02 (ranks 4 and
-     * 5) asked again a second after the root was founded anew, and their subtree stayed cut off for
-     * 1.3 to 1.5 s (Test II).
-     */
-    private boolean myTurn(int silent) {
-        int rounds = roundsBeforeFounding();
-        if (silent == 0) {
-            long turnMs = (long) rank * s.foundingStaggerMs() + (long) (rounds - 1) * s.discoveryTimeoutMs()
-                    + (long) Math.max(0, rounds - 2) * s.foundingStaggerMs();
-            turnAtNanos = time.nanoTime() + TimeUnit.MILLISECONDS.toNanos(turnMs);
-        }
-        return silent + 1 >= rounds && time.nanoTime() - turnAtNanos >= 0;
-    }
-
-    /**
      * The cell this super-peer still serves while it asks the root where to go: the root leaves it
      * there unless its parent cell must be founded (see {@link Placement}). Null for a peer without
      * a cell, and for a member of the root cell, which has no parent cell to lose.
@@ -212,38 +187,6 @@ final class Join {
     private CellId keptCell() {
         CellId mine = routing.table().cell();
         return role == PeerRole.SUPER && mine != null && !mine.isRoot() && cell.inCell() ? mine : null;
-    }
-
-    /**
-     * How many requests in a row nobody answers before this super-peer founds the root. Silence is
-     * weak evidence on a busy machine: a root that answers after the discovery timeout is alive, and
-     * a second root founded beside it splits the mesh until the groups merge. Seen forming 250 and 500
-     * sensors on a starved JVM, and after a level-1 cell crashed on a machine at load 40: fresh and
-     * deep super-peers founded root cells of their own. The first super-peer of a new mesh asks
-     * twice, deeper ones three times; only the first peer of a cell just below the root, whose
-     * parents there refused it, founds at once, so that a root that crashed is rebuilt fast.
-     */
-    private int roundsBeforeFounding() {
-        CellId previous = routing.table().cell();
-        if (previous == null) {
-            return 2;
-        }
-        return previous.depth() <= 1 && rank == 0 ? 1 : 3;
-    }
-
-    /**
-     * The turn of this peer to found the root: by the cell it was in, breadth-first, then by its place
-     * in that cell. The root cell's own peers and those of the first cell below it share the first
-     * turns: a root that is gone has no peer left to take them, and the first orphan founding the root
-     * at once, rather than after four turns (a second here), was most of a root cell's rebuild.
-     */
-    private int foundingRank() {
-        CellId previous = routing.table().cell();
-        if (previous == null) {
-            return 0;
-        }
-        long pos = TreeAddress.treePos(previous.toString(), s.shape().span());
-        return (int) Math.min(1000, Math.max(0, pos - 1) * 4 + cell.indexInCell());
     }
 
     private void placed(long a, Control reply) {
@@ -474,7 +417,7 @@ final class Join {
             return;
         }
         CellId parentCell = role == PeerRole.SUPER ? mine.parent() : mine;
-        if (uplink.parentCellGone() && !parentCell.isRoot()) {
+        if (uplink.parentCell().gone() && !parentCell.isRoot()) {
             // the root is told, and checks the cell: a sensor goes elsewhere, a super-peer founds the
             // parent cell or stays if the root knows someone there. Not when the parent cell is the
             // root's: a request for a cell that nobody answers there makes a super-peer found the root,
@@ -483,7 +426,7 @@ final class Join {
             LOG.log(Level.INFO, "{0}: every super-peer it knew in cell {1} went away; asking the root", self,
                     parentCell);
             unanswered = parentCell;
-            goneThere = String.join(",", new TreeSet<>(uplink.parentCellPeers()));
+            goneThere = String.join(",", new TreeSet<>(uplink.parentCell().peers()));
             shortcut = true;
             joinMesh();
             return;

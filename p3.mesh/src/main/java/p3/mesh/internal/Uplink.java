@@ -4,7 +4,6 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,9 +63,7 @@ final class Uplink {
     private volatile List<Binding> prebound = List.of();
     /** What discovery told of the parent cell: the backups for a fast rebind. */
     private List<PeerRecord> candidates = List.of();
-    /** Every super-peer of the parent cell that discovery last told of, and those of them seen to go since. */
-    private Set<String> cellPeers = Set.of();
-    private final Set<String> wentAway = new HashSet<>();
+    private final ParentCell parentCell = new ParentCell();
     private final ClassLinks classLinks;
     private final Map<Long, Consumer<Control>> pendingBinds = new HashMap<>();
     /**
@@ -107,7 +104,7 @@ final class Uplink {
     /** Binds to one of the super-peers of the parent cell (a client to all of them); keeps them as backups. */
     void bindTo(List<PeerRecord> parents, Consumer<Boolean> done) {
         candidates = List.copyOf(parents);
-        toldOf(parents);
+        parentCell.told(parents);
         dropPrebound();
         bindToOneOf(ordered(parents), 0, new ArrayList<>(), done);
     }
@@ -216,7 +213,7 @@ final class Uplink {
                         over[0] = true;
                         timeout.cancel();
                         if (impostor == null) {
-                            wentAway(parent.peer());
+                            parentCell.wentAway(parent.peer());
                         }
                         if (impostor != null) {
                             metrics.unauthorized.increment();
@@ -331,31 +328,8 @@ final class Uplink {
     /** The super-peers of the parent cell, asked for after a rebind that took the first one: backups, and one pre-bound. */
     void backups(List<PeerRecord> parents) {
         candidates = List.copyOf(parents);
-        toldOf(parents);
+        parentCell.told(parents);
         prebind();
-    }
-
-    /** Discovery told who serves in the parent cell: they are there, whatever went before. */
-    private void toldOf(List<PeerRecord> parents) {
-        Set<String> told = new HashSet<>();
-        parents.forEach(p -> told.add(p.peer()));
-        cellPeers = told;
-        wentAway.removeAll(told);
-    }
-
-    /** A super-peer of the parent cell went away: its link closed, or would not connect (a timeout is no sign). */
-    private void wentAway(String peer) {
-        wentAway.add(peer);
-    }
-
-    /**
-     * Whether every super-peer of the parent cell that discovery told this peer of went away since:
-     * the cell most likely crashed whole, and asking it again costs a discovery timeout of silence
-     * (Test II: 250 of the 560 ms of a super-peer's slow rebind). It may hold one that came since,
-     * unknown here: the root, asked instead, knows it.
-     */
-    boolean parentCellGone() {
-        return !cellPeers.isEmpty() && wentAway.containsAll(cellPeers);
     }
 
     /** Whether a backup parent is pre-bound. */
@@ -363,9 +337,9 @@ final class Uplink {
         return !prebound.isEmpty();
     }
 
-    /** The super-peers of the parent cell that discovery last told of. */
-    Set<String> parentCellPeers() {
-        return cellPeers;
+    /** The parent cell's super-peers as this peer knows them. */
+    ParentCell parentCell() {
+        return parentCell;
     }
 
     private void dropPrebound() {
@@ -408,7 +382,7 @@ final class Uplink {
         if (!bindings.contains(b) || status.finished()) {
             return;
         }
-        wentAway(b.peer());
+        parentCell.wentAway(b.peer());
         b.close(false);
         List<Binding> rest = new ArrayList<>(bindings);
         rest.remove(b);
@@ -514,7 +488,7 @@ final class Uplink {
             return;
         }
         Runnable unanswered = binding.unanswered;
-        wentAway(binding.peer());
+        parentCell.wentAway(binding.peer());
         if (unanswered != null) {
             binding.unanswered = null;
             unanswered.run();
